@@ -1,0 +1,134 @@
+import path from 'node:path';
+
+/**
+ * Configuration from environment variables, validated at start. A bad value
+ * stops the process with one line naming the variable (see main.ts). Every
+ * variable is listed in the README's configuration table.
+ */
+export interface Config {
+  /** `development` enables the dev mailbox and the demo seed by default. */
+  mode: 'development' | 'production';
+  host: string;
+  port: number;
+  /** Base URL people reach the console at; used in email links. */
+  publicUrl: string;
+  /** PostgreSQL server; when unset, the embedded PGlite in `dataDir` is used. */
+  databaseUrl: string | null;
+  databasePoolSize: number;
+  /** PGlite data folder; `memory://` keeps everything in memory. */
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Seed the demo workspace at start (idempotent). */
+  seedDemo: boolean;
+  /** SMTP server for outgoing mail; unset = dev mailbox only. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Trust X-Forwarded-* from a reverse proxy (for client IPs and HTTPS). */
+  trustProxy: boolean;
+  /** Serve the console's built files from here when present. */
+  consoleDir: string;
+  /** Days an invitation link stays valid. */
+  invitationTtlDays: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, fallback: string): string {
+  const v = env[name];
+  return v === undefined || v === '' ? fallback : v;
+}
+
+function optional(env: Env, name: string): string | null {
+  const v = env[name];
+  return v === undefined || v === '' ? null : v;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | null {
+  const raw = optional(env, name);
+  if (raw === null) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+/** Reads and validates the configuration; throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const mode = oneOf(env, 'ATRIUM_MODE', 'development', ['development', 'production'] as const);
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  return {
+    mode,
+    host: str(env, 'HOST', '127.0.0.1'),
+    port,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    dataDir: str(env, 'ATRIUM_DATA_DIR', './data'),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', [
+      'fatal',
+      'error',
+      'warn',
+      'info',
+      'debug',
+      'trace',
+      'silent',
+    ] as const),
+    seedDemo: bool(env, 'ATRIUM_SEED_DEMO', mode === 'development'),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: str(env, 'MAIL_FROM', 'Atrium <no-reply@atrium.localhost>'),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    consoleDir: str(env, 'ATRIUM_CONSOLE_DIR', path.resolve(import.meta.dirname, '../../console/dist')),
+    invitationTtlDays: int(env, 'INVITATION_TTL_DAYS', 7, 1, 90),
+  };
+}
+
+/** A configuration for tests: in-memory, quiet, development mode. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({ ATRIUM_DATA_DIR: 'memory://', LOG_LEVEL: 'silent', ATRIUM_SEED_DEMO: 'false' }),
+    ...overrides,
+  };
+}

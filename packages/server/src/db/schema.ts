@@ -1,0 +1,205 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The database as kysely sees it. One interface per table, named after the
+ * table; columns in snake_case as in SQL. Each module adds its tables here and
+ * a migration under `migrations/`.
+ */
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** jsonb columns: written as JSON text or objects, read back parsed. */
+export type Json<T> = ColumnType<T, T | string, T | string>;
+type NullableJson<T> = ColumnType<T | null, T | string | null | undefined, T | string | null>;
+
+export type WorkspaceRoleColumn = 'admin' | 'member';
+export type AgentRoleColumn = 'agent_admin' | 'agent_user';
+export type AgentPlan = 'starter' | 'pro' | 'enterprise';
+export type AgentStatus = 'approved' | 'pending_approval' | 'rejected';
+/** Per-item matrix as stored: `{ "build.knowledge": "edit" }` (absent = none). */
+export type MatrixJson = Record<string, 'none' | 'read' | 'edit'>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  /** Trimmed and lower-cased; unique. */
+  email: string;
+  name: string;
+  avatar_url: string | null;
+  /** scrypt/argon2 PHC string; null for SSO-only accounts. Never leaves the server. */
+  password_hash: string | null;
+  email_verified_at: NullableTimestamp;
+  last_active_at: NullableTimestamp;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface WorkspacesTable {
+  id: Generated<string>;
+  name: string;
+  /** Bumped in the same transaction as every change to access (SPEC §3). */
+  revision: Generated<number>;
+  created_by: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface WorkspaceMembersTable {
+  workspace_id: string;
+  user_id: string;
+  role: WorkspaceRoleColumn;
+  agent_access: 'all' | 'assigned';
+  matrix: NullableJson<MatrixJson>;
+  preset_id: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface AgentsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  plan: AgentPlan;
+  status: AgentStatus;
+  created_by: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface AgentMembersTable {
+  agent_id: string;
+  workspace_id: string;
+  user_id: string;
+  role: AgentRoleColumn;
+  matrix: NullableJson<MatrixJson>;
+  preset_id: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface PresetsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  description: string;
+  matrix: Json<MatrixJson>;
+  version: Generated<number>;
+  created_by: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+/** Every version of a custom preset is kept so two can be compared (SPEC §2). */
+export interface PresetVersionsTable {
+  preset_id: string;
+  workspace_id: string;
+  version: number;
+  name: string;
+  description: string;
+  matrix: Json<MatrixJson>;
+  created_by: string | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface WorkspacePoliciesTable {
+  workspace_id: string;
+  /** Named policies switched on: embedding_disabled, conversations_hidden, security_enforced. */
+  named: Json<string[]>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface PolicyCapsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  permission: string;
+  max_level: 'none' | 'read' | 'edit';
+  agent_id: string | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  /** Visible prefix of the secret (e.g. `atr_AbCd1234`), for recognising a key. */
+  prefix: string;
+  /** SHA-256 of the whole secret; the secret itself is shown once and never stored. */
+  secret_hash: string;
+  matrix: NullableJson<MatrixJson>;
+  preset_id: string | null;
+  /** Agent scope: null = every agent of the workspace. */
+  agent_id: string | null;
+  expires_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Generated<Timestamp>;
+}
+
+export type ActorType = 'user' | 'api_key' | 'system';
+
+/** Append-only (a trigger refuses UPDATE and DELETE) and hash-chained per workspace. */
+export interface ActivityLogTable {
+  id: Generated<string>;
+  /** Null for account-level events (sign-in, password change) outside any workspace. */
+  workspace_id: string | null;
+  /** Position in the workspace's chain (1, 2, …); the global chain uses workspace_id null. */
+  seq: number;
+  actor_type: ActorType;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  agent_id: string | null;
+  before: NullableJson<unknown>;
+  after: NullableJson<unknown>;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  created_at: Timestamp;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Transactional outbox for email: written with the change, delivered by the mail worker. */
+export interface OutboxTable {
+  id: Generated<string>;
+  idempotency_key: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  /** Template name (invitation, verify_email, reset_password, …) for tests and the dev mailbox. */
+  template: string;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Timestamp>;
+  last_error: string | null;
+  sent_at: NullableTimestamp;
+  created_at: Generated<Timestamp>;
+}
+
+export interface DB {
+  users: UsersTable;
+  workspaces: WorkspacesTable;
+  workspace_members: WorkspaceMembersTable;
+  agents: AgentsTable;
+  agent_members: AgentMembersTable;
+  presets: PresetsTable;
+  preset_versions: PresetVersionsTable;
+  workspace_policies: WorkspacePoliciesTable;
+  policy_caps: PolicyCapsTable;
+  api_keys: ApiKeysTable;
+  activity_log: ActivityLogTable;
+  outbox: OutboxTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Workspace = Selectable<WorkspacesTable>;
+export type WorkspaceMember = Selectable<WorkspaceMembersTable>;
+export type Agent = Selectable<AgentsTable>;
+export type AgentMember = Selectable<AgentMembersTable>;
+export type ApiKey = Selectable<ApiKeysTable>;
+export type ActivityEntry = Selectable<ActivityLogTable>;

@@ -1,0 +1,25 @@
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema';
+import { notFound } from '../../errors';
+
+/** PostgreSQL channel on which every instance hears `<workspaceId>:<revision>`. */
+export const REVISION_CHANNEL = 'atrium_revision';
+
+/**
+ * Bumps the workspace's revision inside the transaction of an access change
+ * and announces it (NOTIFY is delivered when the transaction commits, so no
+ * instance hears of a change that rolled back). Returns the new revision,
+ * which the write returns to its caller (SPEC §3, "Changes take effect
+ * immediately").
+ */
+export async function bumpRevision(tx: Transaction<DB>, workspaceId: string): Promise<number> {
+  const row = await tx
+    .updateTable('workspaces')
+    .set({ revision: sql`revision + 1`, updated_at: sql`now()` })
+    .where('id', '=', workspaceId)
+    .returning('revision')
+    .executeTakeFirst();
+  if (!row) throw notFound('workspace');
+  await sql`SELECT pg_notify(${REVISION_CHANNEL}, ${`${workspaceId}:${row.revision}`})`.execute(tx);
+  return Number(row.revision);
+}
