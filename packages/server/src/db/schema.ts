@@ -179,6 +179,61 @@ export interface OutboxTable {
   created_at: Generated<Timestamp>;
 }
 
+/** A signed-in browser (issue 4). The cookie holds the token; only its SHA-256 is stored. */
+export interface SessionsTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: string;
+  created_at: Generated<Timestamp>;
+  last_seen_at: Generated<Timestamp>;
+  /** Absolute expiry; idle expiry is `last_seen_at` + the idle timeout. */
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+  method: Generated<'password' | 'sso'>;
+  revoked_at: NullableTimestamp;
+}
+
+/** Single-use emailed link tokens (verification, password reset), stored hashed. */
+export interface EmailTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  purpose: 'verify_email' | 'reset_password';
+  token_hash: string;
+  /** The address the link was sent to (verification proves this one). */
+  email: string;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  created_at: Generated<Timestamp>;
+}
+
+/** An OpenID Connect identity (issuer + subject) linked to an account. */
+export interface OidcIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  email: string;
+  created_at: Generated<Timestamp>;
+  last_sign_in_at: Generated<Timestamp>;
+}
+
+/** An SSO sign-in in progress: PKCE verifier and nonce, keyed by the state's hash. */
+export interface SsoFlowsTable {
+  state_hash: string;
+  code_verifier: string;
+  nonce: string;
+  return_to: string | null;
+  expires_at: Timestamp;
+  created_at: Generated<Timestamp>;
+}
+
+/** Failed sign-ins per email address in the current window (per-account limit). */
+export interface SignInFailuresTable {
+  email: string;
+  failures: Generated<number>;
+  window_started_at: Generated<Timestamp>;
+}
+
 export interface DB {
   users: UsersTable;
   workspaces: WorkspacesTable;
@@ -192,6 +247,11 @@ export interface DB {
   api_keys: ApiKeysTable;
   activity_log: ActivityLogTable;
   outbox: OutboxTable;
+  sessions: SessionsTable;
+  email_tokens: EmailTokensTable;
+  oidc_identities: OidcIdentitiesTable;
+  sso_flows: SsoFlowsTable;
+  sign_in_failures: SignInFailuresTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -203,3 +263,4 @@ export type Agent = Selectable<AgentsTable>;
 export type AgentMember = Selectable<AgentMembersTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
 export type ActivityEntry = Selectable<ActivityLogTable>;
+export type Session = Selectable<SessionsTable>;
