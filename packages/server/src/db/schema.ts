@@ -61,6 +61,8 @@ export interface AgentsTable {
   plan: AgentPlan;
   status: AgentStatus;
   created_by: string | null;
+  /** Who last asked for a paid plan (0003); they can never approve it themselves. */
+  approval_requested_by: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
 }
@@ -234,6 +236,40 @@ export interface SignInFailuresTable {
   window_started_at: Generated<Timestamp>;
 }
 
+/** One invitation in an agent invitation: which agent, which agent role, which grant. */
+export interface InvitationAgentJson {
+  agentId: string;
+  role: AgentRoleColumn;
+  matrix: MatrixJson | null;
+  presetId: string | null;
+}
+
+/** Invitations to a workspace or to chosen agents (migration 0003, SPEC §4). */
+export interface InvitationsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  /** Trimmed and lower-cased. */
+  email: string;
+  role: WorkspaceRoleColumn;
+  agent_access: 'all' | 'assigned';
+  matrix: NullableJson<MatrixJson>;
+  preset_id: string | null;
+  agents: Json<InvitationAgentJson[]>;
+  /** `workspace`, or `agents:<sorted agent ids>`: one pending invitation per email and target. */
+  target_key: string;
+  /** SHA-256 of the link's token; null once used or revoked. Never returned. */
+  token_hash: string | null;
+  status: Generated<'pending' | 'accepted' | 'revoked'>;
+  invited_by: string | null;
+  expires_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  accepted_by: string | null;
+  revoked_at: NullableTimestamp;
+  sent_count: Generated<number>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface DB {
   users: UsersTable;
   workspaces: WorkspacesTable;
@@ -252,6 +288,7 @@ export interface DB {
   oidc_identities: OidcIdentitiesTable;
   sso_flows: SsoFlowsTable;
   sign_in_failures: SignInFailuresTable;
+  invitations: InvitationsTable;
 }
 
 export type User = Selectable<UsersTable>;
