@@ -270,6 +270,24 @@ export interface InvitationsTable {
   updated_at: Generated<Timestamp>;
 }
 
+/** Per-workspace activity-log settings (migration 0004). */
+export interface ActivitySettingsTable {
+  workspace_id: string;
+  /** Entries older than this many days are purged; null keeps them forever. */
+  retention_days: number | null;
+  updated_at: Generated<Timestamp>;
+}
+
+/** Where a chain starts after a purge: seq and hash of the last purged entry. Insert-only. */
+export interface ActivityCheckpointsTable {
+  id: Generated<number>;
+  workspace_id: string | null;
+  seq: number;
+  hash: string;
+  purged_count: number;
+  created_at: Generated<Timestamp>;
+}
+
 export interface DB {
   users: UsersTable;
   workspaces: WorkspacesTable;
@@ -289,6 +307,8 @@ export interface DB {
   sso_flows: SsoFlowsTable;
   sign_in_failures: SignInFailuresTable;
   invitations: InvitationsTable;
+  activity_settings: ActivitySettingsTable;
+  activity_checkpoints: ActivityCheckpointsTable;
 }
 
 export type User = Selectable<UsersTable>;
