@@ -19,7 +19,8 @@ import { access } from './http/access';
 import { installErrorHandling, sendNotFound } from './http/errors';
 import { guardPlugin } from './http/guard';
 import { MODULE_ROUTES } from './modules';
-import { type AccessStateSource, readThroughSource } from './modules/access/service';
+import { startAccessCache } from './modules/access/cache';
+import type { AccessStateSource } from './modules/access/service';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -100,7 +101,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('config', config);
   app.decorate('database', database);
   app.decorate('db', database.db);
-  app.decorate('accessState', readThroughSource(database.db));
+  app.decorate(
+    'accessState',
+    await startAccessCache(database, { maxWorkspaces: config.accessCacheWorkspaces }),
+  );
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', String(req.id));
   });

@@ -29,6 +29,8 @@ export interface Config {
   consoleDir: string;
   /** Days an invitation link stays valid. */
   invitationTtlDays: number;
+  /** Workspaces whose compiled access state each instance keeps in memory (LRU). */
+  accessCacheWorkspaces: number;
 }
 
 export class ConfigError extends Error {
@@ -122,6 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: bool(env, 'TRUST_PROXY', false),
     consoleDir: str(env, 'ATRIUM_CONSOLE_DIR', path.resolve(import.meta.dirname, '../../console/dist')),
     invitationTtlDays: int(env, 'INVITATION_TTL_DAYS', 7, 1, 90),
+    accessCacheWorkspaces: int(env, 'ATRIUM_ACCESS_CACHE_WORKSPACES', 1000, 1, 1_000_000),
   };
 }
 

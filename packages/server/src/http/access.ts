@@ -12,11 +12,13 @@ import type { Capability, Level, Permission } from '@atrium/policy';
  *   (and `:agentId` when present), e.g. `workspace.manage`.
  * - `permission`: a level on a catalog item within `:workspaceId` (and
  *   `:agentId`), e.g. `build.knowledge` at `edit`.
+ * - `orSelf` (on `capability`): also allowed when the caller is the user
+ *   named by the path's `:userId` (a member asking about themselves).
  */
 export type RouteAccess =
   | { kind: 'public' }
   | { kind: 'signed_in'; apiKey: boolean }
-  | { kind: 'capability'; capability: Capability }
+  | { kind: 'capability'; capability: Capability; orSelf?: boolean }
   | { kind: 'permission'; permission: Permission; level: Level };
 
 export const access = {
@@ -25,7 +27,8 @@ export const access = {
     kind: 'signed_in',
     apiKey: opts.apiKey ?? false,
   }),
-  capability: (capability: Capability): RouteAccess => ({ kind: 'capability', capability }),
+  capability: (capability: Capability, opts: { orSelf?: boolean } = {}): RouteAccess =>
+    opts.orSelf ? { kind: 'capability', capability, orSelf: true } : { kind: 'capability', capability },
   permission: (permission: Permission, level: Level): RouteAccess => ({
     kind: 'permission',
     permission,

@@ -102,6 +102,9 @@ export const guardPlugin = fp(async (app: FastifyInstance) => {
       route.config = { ...config, access: { kind: 'public' } } as typeof route.config;
     }
     const declared = (route.config as { access: RouteAccess }).access;
+    if (declared.kind === 'capability' && declared.orSelf && !route.url.includes(':userId')) {
+      throw new Error(`Route ${route.method} ${route.url} declares orSelf but has no :userId`);
+    }
     if (
       (declared.kind === 'capability' || declared.kind === 'permission') &&
       !route.url.includes(':workspaceId')
@@ -154,6 +157,8 @@ export const guardPlugin = fp(async (app: FastifyInstance) => {
 
     if (declared.kind === 'capability') {
       if (hasCapability(state, subject, declared.capability, agentId)) return;
+      // `orSelf`: a member may ask about themselves (the path's :userId).
+      if (declared.orSelf && principal.type === 'user' && params.userId === principal.userId) return;
       await auditDenial(req, declared.capability);
       throw problem('forbidden', `This needs the ${declared.capability} capability`, {
         required: { capability: declared.capability },

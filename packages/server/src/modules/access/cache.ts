@@ -1,0 +1,266 @@
+import { type CompiledWorkspace, compile, type WorkspaceState } from '@atrium/policy';
+import type { Database } from '../../db';
+import { REVISION_CHANNEL } from './revision';
+import type { AccessStateSource } from './service';
+import { loadWorkspaceState } from './state';
+
+/** One workspace's access state as cached by an instance, with its compiled index. */
+export interface CachedAccess {
+  readonly state: WorkspaceState;
+  /** `compile(state)`: answers checks without allocating. */
+  readonly index: CompiledWorkspace;
+  readonly revision: number;
+}
+
+export interface AccessCacheOptions {
+  /** Most workspaces kept (least recently used dropped first). */
+  maxWorkspaces: number;
+  /**
+   * How long a check carrying `atLeastRevision` waits for the database to
+   * reach that revision before answering from the newest state it has (ms).
+   */
+  tokenWaitMs?: number;
+}
+
+/** Counters for tests and `/metrics`. */
+export interface AccessCacheStats {
+  hits: number;
+  loads: number;
+  evictions: number;
+  notifications: number;
+  size: number;
+}
+
+interface Slot {
+  entry: CachedAccess | null;
+  /** Highest revision this instance knows of (from NOTIFY, a token or a revision probe). */
+  known: number;
+  /** The load in flight, if any (single flight per workspace). */
+  loading: Promise<CachedAccess | null> | null;
+}
+
+const NOTHING = Promise.resolve(null);
+
+/**
+ * The per-instance cache of access state (SPEC §3, "Changes take effect
+ * immediately"). It lives on the app instance (`app.accessState`), never in
+ * module state, and is bounded (LRU by workspace).
+ *
+ * Two read modes:
+ * - {@link AccessCache.get} (the guard of ordinary routes): strictly current.
+ *   One `SELECT revision` per call; the cached state is reused only when it
+ *   is exactly the database's revision, so a removed member's next request
+ *   fails on every instance whether or not this one heard the NOTIFY.
+ * - {@link AccessCache.forCheck} (`/v1/check`): answered from memory unless
+ *   the instance knows of a newer revision (announced on
+ *   `REVISION_CHANNEL` by `bumpRevision`, or named by the caller's
+ *   `atLeastRevision`), in which case it reads through. Never answers from a
+ *   state older than a revision it knows of.
+ */
+export class AccessCache implements AccessStateSource {
+  private readonly slots = new Map<string, Slot>();
+  private mru: string | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
+  private closed = false;
+  private readonly counters = { hits: 0, loads: 0, evictions: 0, notifications: 0 };
+  private readonly maxWorkspaces: number;
+  private readonly tokenWaitMs: number;
+
+  constructor(
+    private readonly database: Database,
+    options: AccessCacheOptions,
+  ) {
+    this.maxWorkspaces = Math.max(1, options.maxWorkspaces);
+    this.tokenWaitMs = options.tokenWaitMs ?? 1000;
+  }
+
+  /** Subscribes to revision announcements; call once before serving. */
+  async start(): Promise<void> {
+    this.unlisten = await this.database.listen(REVISION_CHANNEL, (payload) => this.onNotify(payload));
+  }
+
+  /**
+   * Strictly current state (mode a): one cheap revision probe, then the cached
+   * state if it is that revision, else a reload. Null when the workspace does
+   * not exist.
+   */
+  async get(workspaceId: string, atLeastRevision?: number): Promise<WorkspaceState | null> {
+    return (await this.current(workspaceId, atLeastRevision))?.state ?? null;
+  }
+
+  /** Like {@link get}, with the compiled index. */
+  async current(workspaceId: string, atLeastRevision = 0): Promise<CachedAccess | null> {
+    const row = await this.database.db
+      .selectFrom('workspaces')
+      .select('revision')
+      .where('id', '=', workspaceId)
+      .executeTakeFirst();
+    if (!row) {
+      this.drop(workspaceId);
+      return null;
+    }
+    const slot = this.slotFor(workspaceId);
+    const revision = Number(row.revision);
+    if (revision > slot.known) slot.known = revision;
+    // A caller's token only raises what THIS call waits for: a bogus token must
+    // not make the cache stale for everyone.
+    const want = Math.max(slot.known, atLeastRevision);
+    const entry = slot.entry;
+    if (entry !== null && entry.revision >= want) {
+      this.counters.hits++;
+      return entry;
+    }
+    return this.loadAtLeast(workspaceId, want);
+  }
+
+  /**
+   * The state to answer a check from (mode b). Returns the cached entry
+   * synchronously when it is at least `atLeastRevision` and no newer
+   * revision is known (no database round trip, no promise); otherwise a
+   * promise of a read-through load. Resolves to null when the workspace
+   * does not exist.
+   */
+  forCheck(workspaceId: string, atLeastRevision?: number): CachedAccess | Promise<CachedAccess | null> {
+    const slot = this.slots.get(workspaceId);
+    let want = slot === undefined ? 0 : slot.known;
+    // A caller's token only raises what THIS call waits for: a bogus token must
+    // not make the cache stale for everyone.
+    if (atLeastRevision !== undefined && atLeastRevision > want) want = atLeastRevision;
+    if (slot !== undefined) {
+      const entry = slot.entry;
+      if (entry !== null && entry.revision >= want) {
+        this.counters.hits++;
+        if (this.mru !== workspaceId) this.touch(workspaceId, slot);
+        return entry;
+      }
+    }
+    return this.loadAtLeast(workspaceId, want);
+  }
+
+  /** Sizes and counters, for tests and monitoring. */
+  stats(): AccessCacheStats {
+    return { ...this.counters, size: this.slots.size };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const unlisten = this.unlisten;
+    this.unlisten = null;
+    this.slots.clear();
+    if (unlisten) await unlisten().catch(() => {});
+  }
+
+  /** `<workspaceId>:<revision>` from bumpRevision's NOTIFY (delivered at commit). */
+  private onNotify(payload: string): void {
+    this.counters.notifications++;
+    const at = payload.lastIndexOf(':');
+    if (at <= 0) return;
+    const workspaceId = payload.slice(0, at);
+    const revision = Number(payload.slice(at + 1));
+    if (!Number.isSafeInteger(revision)) return;
+    const slot = this.slots.get(workspaceId);
+    // Workspaces this instance does not hold are loaded on first use anyway.
+    if (slot === undefined || revision <= slot.known) return;
+    slot.known = revision;
+    // Refresh eagerly so the next check finds the new state already loaded;
+    // until it lands, checks wait on this same load (never the stale entry).
+    if (slot.entry !== null && slot.entry.revision < revision) {
+      this.loadAtLeast(workspaceId, revision).catch(() => {});
+    }
+  }
+
+  private slotFor(workspaceId: string): Slot {
+    let slot = this.slots.get(workspaceId);
+    if (slot === undefined) {
+      slot = { entry: null, known: 0, loading: null };
+      this.slots.set(workspaceId, slot);
+      this.mru = workspaceId;
+      this.evict();
+    } else if (this.mru !== workspaceId) this.touch(workspaceId, slot);
+    return slot;
+  }
+
+  /** Moves a workspace to the most-recently-used end (Map keeps insertion order). */
+  private touch(workspaceId: string, slot: Slot): void {
+    this.slots.delete(workspaceId);
+    this.slots.set(workspaceId, slot);
+    this.mru = workspaceId;
+  }
+
+  private evict(): void {
+    while (this.slots.size > this.maxWorkspaces) {
+      const oldest = this.slots.keys().next().value as string;
+      this.slots.delete(oldest);
+      this.counters.evictions++;
+    }
+  }
+
+  private drop(workspaceId: string): void {
+    this.slots.delete(workspaceId);
+    if (this.mru === workspaceId) this.mru = null;
+  }
+
+  /**
+   * Loads the workspace until its state is at least `revision` (single
+   * flight). If the database itself is behind the revision (a token from the
+   * future, or a replica that lags), retries for up to `tokenWaitMs`, then
+   * answers from the newest state it read.
+   */
+  private loadAtLeast(workspaceId: string, revision: number): Promise<CachedAccess | null> {
+    if (this.closed) return NOTHING;
+    const slot = this.slotFor(workspaceId);
+    if (slot.loading !== null) {
+      // Join the load in flight, then make sure it was new enough.
+      return slot.loading.then((entry) =>
+        entry === null || entry.revision >= revision ? entry : this.loadAtLeast(workspaceId, revision),
+      );
+    }
+    const load = this.load(workspaceId, slot, revision).finally(() => {
+      if (slot.loading === load) slot.loading = null;
+    });
+    slot.loading = load;
+    return load;
+  }
+
+  private async load(workspaceId: string, slot: Slot, revision: number): Promise<CachedAccess | null> {
+    const deadline = Date.now() + this.tokenWaitMs;
+    for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+      this.counters.loads++;
+      const state = await loadWorkspaceState(this.database.db, workspaceId);
+      if (state === null) {
+        if (this.slots.get(workspaceId) === slot) this.drop(workspaceId);
+        return null;
+      }
+      const previous = slot.entry;
+      let entry: CachedAccess;
+      if (previous !== null && previous.revision >= state.revision) entry = previous;
+      else entry = { state, index: compile(state), revision: state.revision };
+      slot.entry = entry;
+      // Announcements that arrived while loading raise `known`: keep up with them too.
+      const want = Math.max(revision, slot.known);
+      if (entry.revision >= want || Date.now() >= deadline || this.closed) {
+        if (entry.revision > slot.known) slot.known = entry.revision;
+        return entry;
+      }
+      await sleep(delay);
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Builds the cache of one app instance and subscribes it to revision
+ * announcements (LISTEN works on both backends: across instances on
+ * PostgreSQL, in-process on PGlite), so a failure to subscribe fails the start.
+ */
+export async function startAccessCache(
+  database: Database,
+  options: AccessCacheOptions,
+): Promise<AccessCache> {
+  const cache = new AccessCache(database, options);
+  await cache.start();
+  return cache;
+}
