@@ -29,6 +29,19 @@ export interface Config {
   consoleDir: string;
   /** Days an invitation link stays valid. */
   invitationTtlDays: number;
+  /** Absolute lifetime of a session (SESSION_TTL_HOURS). */
+  sessionTtlHours: number;
+  /** A session unused this long ends (SESSION_IDLE_HOURS). */
+  sessionIdleHours: number;
+  /** Requests per minute per IP on sign-in, sign-up, reset and invitation acceptance. */
+  authRateLimitPerIp: number;
+  /** Requests per minute per email address on the same routes. */
+  authRateLimitPerAccount: number;
+  /** Failed sign-ins per email address before sign-in is refused for the window. */
+  signInMaxFailures: number;
+  signInFailureWindowMinutes: number;
+  /** OpenID Connect SSO; null issuer = SSO off. `google` preset sets the issuer. */
+  oidc: { issuer: string; clientId: string; clientSecret: string | null; providerName: string } | null;
   /** Workspaces whose compiled access state each instance keeps in memory (LRU). */
   accessCacheWorkspaces: number;
 }
@@ -96,6 +109,29 @@ function url(env: Env, name: string, protocols: readonly string[]): string | nul
   return raw;
 }
 
+/** Known OpenID providers (OIDC_PROVIDER presets). */
+const OIDC_PRESETS: Record<string, { issuer: string; name: string }> = {
+  google: { issuer: 'https://accounts.google.com', name: 'Google' },
+};
+
+/** SSO settings: OIDC_PROVIDER (preset) or OIDC_ISSUER, plus the client credentials. */
+function oidcConfig(env: Env): Config['oidc'] {
+  const preset = optional(env, 'OIDC_PROVIDER');
+  if (preset !== null && !OIDC_PRESETS[preset]) {
+    throw new ConfigError('OIDC_PROVIDER', `must be one of ${Object.keys(OIDC_PRESETS).join(', ')}`);
+  }
+  const issuer = url(env, 'OIDC_ISSUER', ['https:', 'http:']) ?? (preset ? OIDC_PRESETS[preset]?.issuer : null);
+  if (!issuer) return null;
+  const clientId = optional(env, 'OIDC_CLIENT_ID');
+  if (!clientId) throw new ConfigError('OIDC_CLIENT_ID', 'is required when SSO is configured');
+  return {
+    issuer,
+    clientId,
+    clientSecret: optional(env, 'OIDC_CLIENT_SECRET'),
+    providerName: str(env, 'OIDC_PROVIDER_NAME', preset ? (OIDC_PRESETS[preset]?.name ?? 'SSO') : 'SSO'),
+  };
+}
+
 /** Reads and validates the configuration; throws `ConfigError` naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const mode = oneOf(env, 'ATRIUM_MODE', 'development', ['development', 'production'] as const);
@@ -125,13 +161,27 @@ export function loadConfig(env: Env = process.env): Config {
     consoleDir: str(env, 'ATRIUM_CONSOLE_DIR', path.resolve(import.meta.dirname, '../../console/dist')),
     invitationTtlDays: int(env, 'INVITATION_TTL_DAYS', 7, 1, 90),
     accessCacheWorkspaces: int(env, 'ATRIUM_ACCESS_CACHE_WORKSPACES', 1000, 1, 1_000_000),
+    sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 24 * 30, 1, 24 * 366),
+    sessionIdleHours: int(env, 'SESSION_IDLE_HOURS', 24 * 7, 1, 24 * 366),
+    authRateLimitPerIp: int(env, 'AUTH_RATE_LIMIT_PER_IP', 30, 1, 1_000_000),
+    authRateLimitPerAccount: int(env, 'AUTH_RATE_LIMIT_PER_ACCOUNT', 10, 1, 1_000_000),
+    signInMaxFailures: int(env, 'SIGN_IN_MAX_FAILURES', 10, 1, 1000),
+    signInFailureWindowMinutes: int(env, 'SIGN_IN_FAILURE_WINDOW_MINUTES', 15, 1, 24 * 60),
+    oidc: oidcConfig(env),
   };
 }
 
 /** A configuration for tests: in-memory, quiet, development mode. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    ...loadConfig({ ATRIUM_DATA_DIR: 'memory://', LOG_LEVEL: 'silent', ATRIUM_SEED_DEMO: 'false' }),
+    ...loadConfig({
+      ATRIUM_DATA_DIR: 'memory://',
+      LOG_LEVEL: 'silent',
+      ATRIUM_SEED_DEMO: 'false',
+      // Every test injects from 127.0.0.1: only rate-limit tests lower these.
+      AUTH_RATE_LIMIT_PER_IP: '100000',
+      AUTH_RATE_LIMIT_PER_ACCOUNT: '100000',
+    }),
     ...overrides,
   };
 }

@@ -186,8 +186,8 @@ export interface SessionsTable {
   id: Generated<string>;
   user_id: string;
   token_hash: string;
-  created_at: Generated<Timestamp>;
-  last_seen_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
   /** Absolute expiry; idle expiry is `last_seen_at` + the idle timeout. */
   expires_at: Timestamp;
   ip: string | null;
@@ -206,7 +206,7 @@ export interface EmailTokensTable {
   email: string;
   expires_at: Timestamp;
   used_at: NullableTimestamp;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 /** An OpenID Connect identity (issuer + subject) linked to an account. */
@@ -215,8 +215,8 @@ export interface OidcIdentitiesTable {
   subject: string;
   user_id: string;
   email: string;
-  created_at: Generated<Timestamp>;
-  last_sign_in_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  last_sign_in_at: Timestamp;
 }
 
 /** An SSO sign-in in progress: PKCE verifier and nonce, keyed by the state's hash. */
@@ -226,14 +226,14 @@ export interface SsoFlowsTable {
   nonce: string;
   return_to: string | null;
   expires_at: Timestamp;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 /** Failed sign-ins per email address in the current window (per-account limit). */
 export interface SignInFailuresTable {
   email: string;
   failures: Generated<number>;
-  window_started_at: Generated<Timestamp>;
+  window_started_at: Timestamp;
 }
 
 /** One invitation in an agent invitation: which agent, which agent role, which grant. */

@@ -1,8 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { authRoutes } from './auth/routes';
+import { meRoutes } from './me/routes';
 import { healthRoutes } from './health/routes';
 
 /**
  * Every module's routes, registered by buildApp in this order. A module is a
  * folder under modules/ (routes.ts, schema.ts, service.ts, repo.ts, tests).
  */
-export const MODULE_ROUTES: readonly FastifyPluginAsync[] = [healthRoutes];
+export const MODULE_ROUTES: readonly FastifyPluginAsync[] = [
+  healthRoutes,
+  authRoutes,
+  meRoutes,
+];

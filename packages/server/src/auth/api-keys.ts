@@ -1,0 +1,43 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/schema';
+import { randomBase62, sha256 } from './tokens';
+
+/** Every Atrium API key starts with this, so scanners and people recognise one. */
+export const API_KEY_PREFIX = 'atr_';
+/** Characters after `atr_` shown as the key's visible prefix. */
+const VISIBLE_CHARS = 8;
+/** last_used_at is written at most once a minute per key, so /v1/check stays a read. */
+const LAST_USED_INTERVAL_MS = 60_000;
+
+/** A new secret (`atr_` + 32 random bytes in base62), its stored hash and its visible prefix. */
+export function generateApiKey(): { secret: string; hash: string; prefix: string } {
+  const secret = `${API_KEY_PREFIX}${randomBase62(32)}`;
+  return { secret, hash: sha256(secret), prefix: secret.slice(0, API_KEY_PREFIX.length + VISIBLE_CHARS) };
+}
+
+export interface ResolvedApiKey {
+  apiKeyId: string;
+  workspaceId: string;
+  name: string;
+}
+
+/**
+ * The one lookup of a presented API key (kept alone so it can be cached
+ * later): by SHA-256 of the secret; null when unknown, revoked or expired.
+ * Records the last use, throttled.
+ */
+export async function resolveApiKey(db: Kysely<DB>, secret: string): Promise<ResolvedApiKey | null> {
+  if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 128) return null;
+  const row = await db
+    .selectFrom('api_keys')
+    .select(['id', 'workspace_id', 'name', 'expires_at', 'revoked_at', 'last_used_at'])
+    .where('secret_hash', '=', sha256(secret))
+    .executeTakeFirst();
+  if (!row || row.revoked_at) return null;
+  const now = Date.now();
+  if (row.expires_at && new Date(row.expires_at).getTime() <= now) return null;
+  if (!row.last_used_at || now - new Date(row.last_used_at).getTime() > LAST_USED_INTERVAL_MS) {
+    await db.updateTable('api_keys').set({ last_used_at: sql`now()` }).where('id', '=', row.id).execute();
+  }
+  return { apiKeyId: row.id, workspaceId: row.workspace_id, name: row.name };
+}

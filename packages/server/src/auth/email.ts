@@ -1,0 +1,24 @@
+/**
+ * Normalises an email address the way accounts are keyed (SPEC §4, issue 4):
+ * trimmed, Unicode NFC, lower-cased. Internationalised addresses (RFC 6531:
+ * non-ASCII local part and domain) are accepted. Returns null when the value
+ * is not shaped like an address: one `@`, a non-empty local part, a dotted
+ * domain, no whitespace or control characters, at most 254 characters.
+ */
+export function normalizeEmail(raw: string): string | null {
+  const email = raw.normalize('NFC').trim().toLowerCase();
+  if (email.length < 3 || email.length > 254) return null;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
+  if (/[\s\u0000-\u001f\u007f<>()[\]\\,;:"]/u.test(email)) return null;
+  const at = email.lastIndexOf('@');
+  if (at < 1 || at !== email.indexOf('@')) return null;
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  if (local.length > 64 || local.startsWith('.') || local.endsWith('.') || local.includes('..')) return null;
+  const labels = domain.split('.');
+  if (labels.length < 2) return null;
+  for (const label of labels) {
+    if (label.length === 0 || label.length > 63 || label.startsWith('-') || label.endsWith('-')) return null;
+  }
+  return email;
+}

@@ -1,0 +1,177 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import { perAccountRateLimit, perIpRateLimit } from '../../auth/rate-limits';
+import { clearSessionCookies, setSessionCookies } from '../../auth/sessions';
+import { access } from '../../http/access';
+import { originOf, userOf } from '../../http/guard';
+import {
+  Accepted,
+  Ok,
+  Providers,
+  presentUser,
+  ResetConfirmBody,
+  ResetRequestBody,
+  SignedIn,
+  SignInBody,
+  SignUpBody,
+  TokenBody,
+} from './schema';
+import {
+  requestPasswordReset,
+  resetPassword,
+  type SignedInResult,
+  signIn,
+  signOut,
+  signUp,
+  verifyEmail,
+} from './service';
+
+const tags = ['auth'];
+
+/** Sets the cookies of a new session and answers `{ user, csrfToken }`. */
+export function sendSignedIn(reply: FastifyReply, result: SignedInResult, status = 200) {
+  setSessionCookies(reply, reply.server.config, result, result.csrfToken);
+  return reply.status(status).send({ user: presentUser(result.user), csrfToken: result.csrfToken });
+}
+
+/**
+ * Sign-up, sign-in, sign-out, email verification and password reset
+ * (issue 4; SPEC §4 "Authentication is not authorization", §6). Abuse-prone
+ * routes are limited per IP (`config.rateLimit`) and per account.
+ */
+export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/v1/auth/providers',
+    {
+      config: { access: access.public() },
+      schema: {
+        tags,
+        summary: 'How people can sign in (password; SSO when configured)',
+        response: { 200: Providers },
+      },
+    },
+    async () => ({
+      password: true,
+      sso: app.config.oidc ? { name: app.config.oidc.providerName, startUrl: '/v1/auth/sso/start' } : null,
+    }),
+  );
+
+  app.post(
+    '/v1/auth/sign-up',
+    {
+      config: { access: access.public(), rateLimit: perIpRateLimit(app) },
+      preHandler: perAccountRateLimit(app, 'sign-up'),
+      schema: {
+        tags,
+        summary: 'Create an account with email and password, and sign in',
+        body: SignUpBody,
+        response: { 201: SignedIn },
+      },
+    },
+    async (req, reply) => sendSignedIn(reply, await signUp(app.db, app.config, req.body, originOf(req)), 201),
+  );
+
+  app.post(
+    '/v1/auth/sign-in',
+    {
+      config: { access: access.public(), rateLimit: perIpRateLimit(app) },
+      preHandler: perAccountRateLimit(app, 'sign-in'),
+      schema: {
+        tags,
+        summary: 'Sign in with email and password (sets the session cookie)',
+        body: SignInBody,
+        response: { 200: SignedIn },
+      },
+    },
+    async (req, reply) => sendSignedIn(reply, await signIn(app.db, app.config, req.body, originOf(req))),
+  );
+
+  app.post(
+    '/v1/auth/sign-out',
+    {
+      config: { access: access.signedIn() },
+      schema: { tags, summary: 'End the current session', response: { 200: Ok } },
+    },
+    async (req, reply) => {
+      await signOut(app.db, userOf(req), originOf(req));
+      clearSessionCookies(reply, app.config);
+      return { status: 'ok' as const };
+    },
+  );
+
+  app.post(
+    '/v1/auth/verify-email',
+    {
+      config: { access: access.public(), rateLimit: perIpRateLimit(app) },
+      schema: {
+        tags,
+        summary: 'Confirm an email address with the token from the emailed link',
+        body: TokenBody,
+        response: { 200: Ok },
+      },
+    },
+    async (req) => {
+      await verifyEmail(app.db, req.body.token, originOf(req));
+      return { status: 'ok' as const };
+    },
+  );
+
+  // The emailed link itself: verifies, then sends the browser to the console.
+  app.get(
+    '/v1/auth/verify-email',
+    {
+      config: { access: access.public(), rateLimit: perIpRateLimit(app) },
+      schema: {
+        tags,
+        summary: 'The emailed verification link (redirects to the console)',
+        querystring: TokenBody,
+      },
+    },
+    async (req, reply) => {
+      try {
+        await verifyEmail(app.db, req.query.token, originOf(req));
+        return reply.redirect(`${app.config.publicUrl}/?emailVerified=1`, 303);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'token_invalid') {
+          return reply.redirect(`${app.config.publicUrl}/?emailVerified=0`, 303);
+        }
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/v1/auth/password-reset',
+    {
+      config: { access: access.public(), rateLimit: perIpRateLimit(app) },
+      preHandler: perAccountRateLimit(app, 'password-reset'),
+      schema: {
+        tags,
+        summary: 'Email a password reset link (same answer whether or not the address has an account)',
+        body: ResetRequestBody,
+        response: { 202: Accepted },
+      },
+    },
+    async (req, reply) => {
+      await requestPasswordReset(app.db, app.config, req.body.email, originOf(req));
+      return reply.status(202).send({ status: 'accepted' as const });
+    },
+  );
+
+  app.post(
+    '/v1/auth/password-reset/confirm',
+    {
+      config: { access: access.public(), rateLimit: perIpRateLimit(app) },
+      schema: {
+        tags,
+        summary: 'Set a new password with the token from the emailed link (ends every session)',
+        body: ResetConfirmBody,
+        response: { 200: Ok },
+      },
+    },
+    async (req) => {
+      await resetPassword(app.db, req.body, originOf(req));
+      return { status: 'ok' as const };
+    },
+  );
+};
