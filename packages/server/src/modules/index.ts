@@ -2,6 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { authRoutes } from './auth/routes';
 import { meRoutes } from './me/routes';
 import { healthRoutes } from './health/routes';
+import { catalogRoutes } from './catalog/routes';
+import { checkRoutes } from './check/routes';
 
 /**
  * Every module's routes, registered by buildApp in this order. A module is a
@@ -10,5 +12,4 @@ import { healthRoutes } from './health/routes';
 export const MODULE_ROUTES: readonly FastifyPluginAsync[] = [
   healthRoutes,
   authRoutes,
-  meRoutes,
-];
+  meRoutes, catalogRoutes, checkRoutes];
