@@ -69,45 +69,167 @@ export function entryHash(prevHash: string, fields: ChainedFields): string {
     .digest('hex');
 }
 
+/** The nil uuid stands for the global chain (workspace_id null) in chain-keyed indexes. */
+export const GLOBAL_CHAIN = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Keys whose values never belong in the log (SPEC §5 and CONTRIBUTING
+ * "Secrets"): compared lower-cased with `_` and `-` removed. A module that
+ * passes a whole row by mistake still does not leak a secret or its hash.
+ */
+const SECRET_KEYS = new Set([
+  'password',
+  'passwordhash',
+  'newpassword',
+  'currentpassword',
+  'secret',
+  'secrethash',
+  'clientsecret',
+  'token',
+  'tokenhash',
+  'accesstoken',
+  'refreshtoken',
+  'idtoken',
+  'sessiontoken',
+  'csrftoken',
+  'codeverifier',
+  'statehash',
+  'providertoken',
+  'cardnumber',
+  'cvc',
+]);
+
+export const REDACTED = '[redacted]';
+
+/**
+ * A JSON-safe copy of `value` with secret-named keys redacted. Round-tripping
+ * through JSON makes the hashed form exactly what jsonb stores and returns
+ * (Dates become ISO strings, undefined members vanish), so verification
+ * recomputes the same hash from the stored row.
+ */
+export function sanitizeForLog(value: unknown): unknown {
+  if (value === undefined) return null;
+  const plain = JSON.parse(JSON.stringify(value) ?? 'null') as unknown;
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, inner] of Object.entries(v as Record<string, unknown>)) {
+        out[k] = SECRET_KEYS.has(k.toLowerCase().replace(/[_-]/g, '')) ? REDACTED : walk(inner);
+      }
+      return out;
+    }
+    return v;
+  };
+  return walk(plain);
+}
+
+/** PostgreSQL returns uuids lower-cased; hash them the way they will be read back. */
+function uuidOrNull(id: string | null | undefined): string | null {
+  return id ? id.toLowerCase() : null;
+}
+
+/**
+ * The expression the chain indexes are built on (migrations 0001 and 0004):
+ * queries that walk a chain by seq use it so PostgreSQL uses those indexes.
+ */
+export function chainKey() {
+  return sql<string>`coalesce(workspace_id, ${sql.lit(GLOBAL_CHAIN)}::uuid)`;
+}
+
+/**
+ * The last link of a chain: its newest entry, or, when a purge removed every
+ * entry, the checkpoint it left (SPEC §5, retention keeps the rest verifiable).
+ */
+export async function chainHead(
+  tx: Transaction<DB> | Kysely<DB>,
+  workspaceId: string | null,
+): Promise<{ seq: number; hash: string }> {
+  // Written against the chain's unique index expression so this is one
+  // backward index step, not a scan of the workspace's entries.
+  const last = await tx
+    .selectFrom('activity_log')
+    .select(['seq', 'hash'])
+    .where(chainKey(), '=', workspaceId ?? GLOBAL_CHAIN)
+    .orderBy(chainKey(), 'desc')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (last) return { seq: Number(last.seq), hash: last.hash };
+  const checkpoint = await latestCheckpoint(tx, workspaceId);
+  return checkpoint ? { seq: checkpoint.seq, hash: checkpoint.hash } : { seq: 0, hash: GENESIS_HASH };
+}
+
+/** The newest purge checkpoint of a chain, if it was ever purged. */
+export async function latestCheckpoint(
+  tx: Transaction<DB> | Kysely<DB>,
+  workspaceId: string | null,
+): Promise<{ id: number; seq: number; hash: string; purgedCount: number; createdAt: Date } | null> {
+  const row = await tx
+    .selectFrom('activity_checkpoints')
+    .select(['id', 'seq', 'hash', 'purged_count', 'created_at'])
+    .where(chainKey(), '=', workspaceId ?? GLOBAL_CHAIN)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: Number(row.id),
+    seq: Number(row.seq),
+    hash: row.hash,
+    purgedCount: Number(row.purged_count),
+    createdAt: row.created_at,
+  };
+}
+
+/** Serialises appends (and purges) on one chain until the transaction ends. */
+export async function lockChain(tx: Transaction<DB> | Kysely<DB>, workspaceId: string | null): Promise<void> {
+  const key = `activity:${workspaceId ?? 'global'}`;
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`.execute(tx);
+}
+
 /**
  * Appends one entry to the activity log. Call it inside the transaction of
  * the change it records, so the entry exists exactly when the change
  * committed. Entries of one workspace form a hash chain; appends to a chain
  * are serialised with a transaction-scoped advisory lock.
+ *
+ * `before`/`after` are stored as JSON with secret-named keys redacted; for
+ * permission changes pass the per-item difference from `permissionDiff()`.
+ *
+ * @example
+ * ```ts
+ * await db.transaction().execute(async (tx) => {
+ *   // … the change …
+ *   await recordActivity(tx, { workspaceId, actor: actorOf(req.principal), action: 'member.role_changed',
+ *     target: { type: 'user', id: userId }, before: { role: 'member' }, after: { role: 'admin' },
+ *     origin: originOf(req) });
+ * });
+ * ```
  */
 export async function recordActivity(tx: Transaction<DB> | Kysely<DB>, input: ActivityInput): Promise<void> {
-  const chainKey = `activity:${input.workspaceId ?? 'global'}`;
-  await sql`SELECT pg_advisory_xact_lock(hashtext(${chainKey}))`.execute(tx);
-  const last = await tx
-    .selectFrom('activity_log')
-    .select(['seq', 'hash'])
-    .where((eb) =>
-      input.workspaceId === null
-        ? eb('workspace_id', 'is', null)
-        : eb('workspace_id', '=', input.workspaceId),
-    )
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const workspaceId = uuidOrNull(input.workspaceId);
+  await lockChain(tx, workspaceId);
+  const head = await chainHead(tx, workspaceId);
   const origin = input.origin ?? NO_ORIGIN;
   const fields: ChainedFields = {
-    workspace_id: input.workspaceId,
-    seq: (last?.seq ?? 0) + 1,
+    workspace_id: workspaceId,
+    seq: head.seq + 1,
     actor_type: input.actor.type,
     actor_id: input.actor.id,
     actor_name: input.actor.name,
     action: input.action,
     target_type: input.target?.type ?? null,
     target_id: input.target?.id ?? null,
-    agent_id: input.agentId ?? null,
-    before: input.before ?? null,
-    after: input.after ?? null,
+    agent_id: uuidOrNull(input.agentId),
+    before: sanitizeForLog(input.before),
+    after: sanitizeForLog(input.after),
     ip: origin.ip,
     user_agent: origin.userAgent,
     request_id: origin.requestId,
     created_at: new Date(),
   };
-  const prevHash = last?.hash ?? GENESIS_HASH;
+  const prevHash = head.hash;
   await tx
     .insertInto('activity_log')
     .values({
@@ -120,3 +242,5 @@ export async function recordActivity(tx: Transaction<DB> | Kysely<DB>, input: Ac
     })
     .execute();
 }
+
+export { type PermissionDiff, permissionDiff } from './diff';

@@ -1,0 +1,83 @@
+import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import type { ActivityEntry, ActorType, DB } from '../../db/schema';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/**
+ * What an activity search may filter on (SPEC §5: "filter it by actor,
+ * action, target and time"). Every filter is optional; all given ones apply.
+ */
+export interface ActivityFilter {
+  /** The chain: a workspace id, or null for account-level events. */
+  workspaceId: string | null;
+  /** `actor_id`: a user id or API key id. */
+  actorId?: string;
+  actorType?: ActorType;
+  /** Exact action, or a prefix written `member.*` (everything under `member.`). */
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  agentId?: string;
+  /** Inclusive lower bound on `created_at`. */
+  from?: Date;
+  /** Exclusive upper bound on `created_at`. */
+  to?: Date;
+  /** Only for /v1/me/activity: entries the user made or that were about them. */
+  involvingUser?: string;
+}
+
+/** A prefix pattern `a.b.*` → the LIKE pattern `a.b.%` (with LIKE's own wildcards escaped). */
+export function actionPattern(action: string): { exact: string } | { like: string } {
+  if (!action.endsWith('.*')) return { exact: action };
+  const prefix = action.slice(0, -1); // keeps the dot: `member.`
+  return { like: `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%` };
+}
+
+function applyFilter<O>(
+  q: SelectQueryBuilder<DB, 'activity_log', O>,
+  f: ActivityFilter,
+): SelectQueryBuilder<DB, 'activity_log', O> {
+  // Tenant first: the chain is always the first condition (CONTRIBUTING).
+  let out =
+    f.workspaceId === null
+      ? q.where('workspace_id', 'is', null)
+      : q.where('workspace_id', '=', f.workspaceId);
+  if (f.actorId !== undefined) out = out.where('actor_id', '=', f.actorId);
+  if (f.actorType !== undefined) out = out.where('actor_type', '=', f.actorType);
+  if (f.action !== undefined) {
+    const p = actionPattern(f.action);
+    out = 'exact' in p ? out.where('action', '=', p.exact) : out.where('action', 'like', p.like);
+  }
+  if (f.targetType !== undefined) out = out.where('target_type', '=', f.targetType);
+  if (f.targetId !== undefined) out = out.where('target_id', '=', f.targetId);
+  if (f.agentId !== undefined) out = out.where('agent_id', '=', f.agentId);
+  if (f.from !== undefined) out = out.where('created_at', '>=', f.from);
+  if (f.to !== undefined) out = out.where('created_at', '<', f.to);
+  if (f.involvingUser !== undefined) {
+    const userId = f.involvingUser;
+    out = out.where((eb) =>
+      eb.or([
+        eb.and([eb('actor_type', '=', 'user'), eb('actor_id', '=', userId)]),
+        eb.and([eb('target_type', '=', 'user'), eb('target_id', '=', userId)]),
+      ]),
+    );
+  }
+  return out;
+}
+
+/**
+ * One keyset page, newest first: entries with `id < before` (all when null).
+ * Ids only grow, and appends to one chain are serialised, so a page never
+ * shifts when new entries arrive while someone is paging.
+ */
+export async function findPage(
+  db: Db,
+  filter: ActivityFilter,
+  before: string | null,
+  limit: number,
+): Promise<ActivityEntry[]> {
+  let q = applyFilter(db.selectFrom('activity_log').selectAll(), filter);
+  if (before !== null) q = q.where('id', '<', before);
+  const rows = await q.orderBy('id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({ ...r, id: String(r.id), seq: Number(r.seq) }));
+}
