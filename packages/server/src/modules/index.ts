@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { activityRoutes } from './activity/routes';
 import { authRoutes } from './auth/routes';
 import { meRoutes } from './me/routes';
 import { healthRoutes } from './health/routes';
@@ -12,4 +13,4 @@ import { checkRoutes } from './check/routes';
 export const MODULE_ROUTES: readonly FastifyPluginAsync[] = [
   healthRoutes,
   authRoutes,
-  meRoutes, catalogRoutes, checkRoutes];
+  meRoutes, catalogRoutes, checkRoutes, activityRoutes];
