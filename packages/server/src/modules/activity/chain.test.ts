@@ -395,17 +395,15 @@ describe('search and export', () => {
     const agent = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
     await record(ws, 'member.role_changed', { target: { type: 'user', id: 'u2' } });
     await record(ws, 'member.removed', { target: { type: 'user', id: 'u3' } });
-    await ctx.app.db
-      .transaction()
-      .execute((tx) =>
-        recordActivity(tx, {
-          workspaceId: ws,
-          actor: BOT,
-          action: 'agent.approved',
-          agentId: agent,
-          target: { type: 'agent', id: agent },
-        }),
-      );
+    await ctx.app.db.transaction().execute((tx) =>
+      recordActivity(tx, {
+        workspaceId: ws,
+        actor: BOT,
+        action: 'agent.approved',
+        agentId: agent,
+        target: { type: 'agent', id: agent },
+      }),
+    );
     await record(ws, 'members.exported');
     const search = async (q: Parameters<typeof toFilter>[1]) =>
       (await searchActivity(ctx.app.db, toFilter(ws, q), { limit: 50 })).items.map((i) => i.action);
@@ -463,15 +461,13 @@ describe('search and export', () => {
 
   it('neutralises spreadsheet formulas in CSV cells', async () => {
     const ws = await newWorkspace();
-    await ctx.app.db
-      .transaction()
-      .execute((tx) =>
-        recordActivity(tx, {
-          workspaceId: ws,
-          actor: { type: 'user', id: 'u9', name: '=HYPERLINK("http://x")' },
-          action: 'thing.x',
-        }),
-      );
+    await ctx.app.db.transaction().execute((tx) =>
+      recordActivity(tx, {
+        workspaceId: ws,
+        actor: { type: 'user', id: 'u9', name: '=HYPERLINK("http://x")' },
+        action: 'thing.x',
+      }),
+    );
     let out = '';
     for await (const c of exportStream(ctx.app.db, toFilter(ws, {}), 'csv')) out += String(c);
     expect(out).toContain(`"'=HYPERLINK(""http://x"")"`);
