@@ -3,6 +3,7 @@ import { activityRoutes } from './activity/routes';
 import { authRoutes } from './auth/routes';
 import { meRoutes } from './me/routes';
 import { healthRoutes } from './health/routes';
+import { mailPlugin } from '../mail/routes';
 import { catalogRoutes } from './catalog/routes';
 import { checkRoutes } from './check/routes';
 
@@ -13,4 +14,9 @@ import { checkRoutes } from './check/routes';
 export const MODULE_ROUTES: readonly FastifyPluginAsync[] = [
   healthRoutes,
   authRoutes,
-  meRoutes, catalogRoutes, checkRoutes, activityRoutes];
+  meRoutes,
+  catalogRoutes,
+  checkRoutes,
+  activityRoutes,
+  mailPlugin,
+];
