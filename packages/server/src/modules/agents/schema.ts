@@ -1,0 +1,44 @@
+import { Type } from 'typebox';
+import { GrantFields } from '../workspaces/schema';
+
+export const Plan = Type.Union([Type.Literal('starter'), Type.Literal('pro'), Type.Literal('enterprise')], {
+  description: '`starter` is free and approved at once; `pro` and `enterprise` are paid',
+});
+export const AgentRole = Type.Union([Type.Literal('agent_admin'), Type.Literal('agent_user')]);
+export const AgentName = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
+
+export const AgentParams = Type.Object({ workspaceId: Type.String(), agentId: Type.String() });
+export const AgentMemberParams = Type.Object({
+  workspaceId: Type.String(),
+  agentId: Type.String(),
+  userId: Type.String(),
+});
+
+export const CreateAgentBody = Type.Object(
+  { name: AgentName, plan: Type.Optional(Plan) },
+  { additionalProperties: false },
+);
+export const UpdateAgentBody = Type.Object(
+  { name: Type.Optional(AgentName), plan: Type.Optional(Plan) },
+  { additionalProperties: false },
+);
+export const DeleteAgentBody = Type.Object(
+  { confirm: Type.String({ description: "The agent's name, typed to confirm" }) },
+  { additionalProperties: false },
+);
+
+export const AddAgentMemberBody = Type.Object(
+  {
+    userId: Type.Optional(Type.String({ description: 'A member of the workspace' })),
+    email: Type.Optional(
+      Type.String({ format: 'email', maxLength: 320, description: 'Any existing account; it joins the workspace' }),
+    ),
+    role: AgentRole,
+    ...GrantFields,
+  },
+  { additionalProperties: false },
+);
+export const UpdateAgentMemberBody = Type.Object(
+  { role: Type.Optional(AgentRole), ...GrantFields },
+  { additionalProperties: false },
+);

@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { perIpRateLimit } from '../../auth/rate-limits';
+import { setSessionCookies } from '../../auth/sessions';
+import { access } from '../../http/access';
+import { originOf, scopeOf } from '../../http/guard';
+import { writeContext } from '../workspaces/common';
+import { WorkspaceParams } from '../workspaces/schema';
+import { AcceptBody, InvitationParams, InviteBody, ListInvitationsQuery, LookupQuery } from './schema';
+import {
+  acceptInvitation,
+  invite,
+  listInvitations,
+  lookupInvitation,
+  resendInvitation,
+  revokeInvitation,
+} from './service';
+
+const tags = ['invitations'];
+
+/** Invitations: invite (bulk), list, resend, revoke, look up and accept (SPEC §4). */
+export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/v1/workspaces/:workspaceId/invitations',
+    {
+      // What is needed depends on the body (workspace.manage for the
+      // workspace, agent.manage on each chosen agent): the service asks the
+      // engine's hasCapability for each target.
+      config: { access: access.capability('workspace.read') },
+      schema: {
+        tags,
+        summary: 'Invite up to 100 addresses to the workspace or to chosen agents (per-address results)',
+        params: WorkspaceParams,
+        body: InviteBody,
+      },
+    },
+    async (req) => {
+      const scope = scopeOf(req);
+      return invite(app.db, app.config, scope.state, scope.subject, req.body, writeContext(req));
+    },
+  );
+
+  app.get(
+    '/v1/workspaces/:workspaceId/invitations',
+    {
+      config: { access: access.capability('workspace.read') },
+      schema: {
+        tags,
+        summary: 'Invitations you manage (pending by default)',
+        params: WorkspaceParams,
+        querystring: ListInvitationsQuery,
+      },
+    },
+    async (req) => {
+      const scope = scopeOf(req);
+      return { invitations: await listInvitations(app.db, scope.state, scope.subject, req.query.status) };
+    },
+  );
+
+  app.post(
+    '/v1/workspaces/:workspaceId/invitations/:id/resend',
+    {
+      config: { access: access.capability('workspace.read') },
+      schema: { tags, summary: 'Send the invitation again with a new link (the old link dies)', params: InvitationParams },
+    },
+    async (req) => {
+      const scope = scopeOf(req);
+      return resendInvitation(app.db, app.config, scope.state, scope.subject, req.params.id, writeContext(req));
+    },
+  );
+
+  app.delete(
+    '/v1/workspaces/:workspaceId/invitations/:id',
+    {
+      config: { access: access.capability('workspace.read') },
+      schema: { tags, summary: 'Revoke a pending invitation', params: InvitationParams },
+    },
+    async (req) => {
+      const scope = scopeOf(req);
+      return revokeInvitation(app.db, scope.state, scope.subject, req.params.id, writeContext(req));
+    },
+  );
+
+  app.get(
+    '/v1/invitations/lookup',
+    {
+      config: { access: access.public(), rateLimit: perIpRateLimit(app) },
+      schema: {
+        tags,
+        summary: 'What an invitation link is for (workspace, inviter, email, status): public, by token',
+        querystring: LookupQuery,
+      },
+    },
+    async (req) => lookupInvitation(app.db, req.query.token),
+  );
+
+  app.post(
+    '/v1/invitations/accept',
+    {
+      config: { access: access.public(), rateLimit: perIpRateLimit(app) },
+      schema: {
+        tags,
+        summary: 'Accept an invitation: signed in with the invited email, or with name and password to sign up',
+        body: AcceptBody,
+      },
+    },
+    async (req, reply) => {
+      const { session, ...result } = await acceptInvitation(app.db, app.config, req.principal, req.body, originOf(req));
+      if (session) {
+        setSessionCookies(reply, app.config, session, session.csrfToken);
+        reply.status(201);
+        return { ...result, csrfToken: session.csrfToken };
+      }
+      return result;
+    },
+  );
+};

@@ -1,0 +1,75 @@
+import { escapeHtml, type RenderedEmail } from '../../mail/templates';
+
+/**
+ * Invitation emails (SPEC §4 "Invitations"): plain text and HTML. Every
+ * interpolated value is escaped in the HTML part; links are built by the
+ * server from PUBLIC_URL only.
+ */
+
+function oneLine(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}
+
+function html(title: string, paragraphs: string[], action: { label: string; url: string }): string {
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
+<body style="font:15px/1.5 system-ui,sans-serif;color:#1f2933;max-width:36rem;margin:2rem auto;padding:0 1rem">
+${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}
+<p><a href="${escapeHtml(action.url)}" style="display:inline-block;padding:10px 16px;background:#1f6feb;color:#fff;border-radius:6px;text-decoration:none">${escapeHtml(action.label)}</a></p>
+<p style="color:#57606a;font-size:13px">Or paste this link into your browser: ${escapeHtml(action.url)}</p>
+<p style="color:#57606a;font-size:13px">Atrium</p>
+</body></html>`;
+}
+
+function where(workspace: string, agents: string[]): string {
+  return agents.length > 0 ? `${agents.join(', ')} in ${workspace}` : workspace;
+}
+
+/** "You're invited": a single-use link for an address with no account yet. */
+export function invitationTemplate(v: {
+  inviter: string;
+  workspace: string;
+  agents: string[];
+  url: string;
+  expiresInDays: number;
+}): RenderedEmail {
+  const subject = oneLine(`${v.inviter} invited you to ${v.workspace} on Atrium`);
+  const target = where(v.workspace, v.agents);
+  return {
+    template: 'invitation',
+    subject,
+    text: `${v.inviter} invited you to ${target} on Atrium.\n\nAccept the invitation (sign up or sign in with this email address):\n\n${v.url}\n\nThe link works once and expires in ${v.expiresInDays} days. If you were not expecting this, ignore this email.\n`,
+    html: html(
+      subject,
+      [
+        `${escapeHtml(v.inviter)} invited you to <strong>${escapeHtml(target)}</strong> on Atrium.`,
+        'Sign up or sign in with this email address to join.',
+        `The link works once and expires in ${v.expiresInDays} days. If you were not expecting this, ignore this email.`,
+      ],
+      { label: 'Accept invitation', url: v.url },
+    ),
+  };
+}
+
+/** "You were added": an existing account was added at once. */
+export function addedToWorkspaceTemplate(v: {
+  name: string;
+  inviter: string;
+  workspace: string;
+  agents: string[];
+  url: string;
+}): RenderedEmail {
+  const subject = oneLine(`${v.inviter} added you to ${v.workspace} on Atrium`);
+  const target = where(v.workspace, v.agents);
+  return {
+    template: 'workspace_added',
+    subject,
+    text: `Hello ${v.name},\n\n${v.inviter} added you to ${target} on Atrium.\n\nOpen it: ${v.url}\n`,
+    html: html(
+      subject,
+      [`Hello ${escapeHtml(v.name)},`, `${escapeHtml(v.inviter)} added you to <strong>${escapeHtml(target)}</strong> on Atrium.`],
+      { label: 'Open Atrium', url: v.url },
+    ),
+  };
+}

@@ -1,0 +1,137 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { access } from '../../http/access';
+import { scopeOf, userOf } from '../../http/guard';
+import { writeContext } from '../workspaces/common';
+import { WorkspaceParams } from '../workspaces/schema';
+import { BulkPermissionsBody, ConfirmBody, ListMembersQuery, MemberParams, UpdateMemberBody } from './schema';
+import {
+  bulkUpdatePermissions,
+  exportMembersCsv,
+  getMember,
+  leaveWorkspace,
+  listMembers,
+  removeMember,
+  updateMember,
+} from './service';
+
+const tags = ['members'];
+
+/** Workspace members: list, export, read, change, bulk edit, remove, leave (SPEC §4). */
+export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/v1/workspaces/:workspaceId/members',
+    {
+      config: { access: access.capability('workspace.read') },
+      schema: {
+        tags,
+        summary: 'Members, with role, agent access, grant, agents and last activity',
+        params: WorkspaceParams,
+        querystring: ListMembersQuery,
+      },
+    },
+    async (req) => {
+      const scope = scopeOf(req);
+      return listMembers(app.db, scope.state, scope.subject, req.query);
+    },
+  );
+
+  app.get(
+    '/v1/workspaces/:workspaceId/members/export.csv',
+    {
+      config: { access: access.capability('workspace.manage') },
+      schema: { tags, summary: 'The member list as CSV (roles, agents, last activity)', params: WorkspaceParams },
+    },
+    async (req, reply) => {
+      const scope = scopeOf(req);
+      const csv = await exportMembersCsv(app.db, scope.workspaceId);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="members.csv"')
+        .send(csv);
+    },
+  );
+
+  app.post(
+    '/v1/workspaces/:workspaceId/members/bulk-permissions',
+    {
+      config: { access: access.capability('workspace.manage') },
+      schema: {
+        tags,
+        summary: 'Set the workspace grant of many members at once (replace or merge)',
+        params: WorkspaceParams,
+        body: BulkPermissionsBody,
+      },
+    },
+    async (req) => {
+      const scope = scopeOf(req);
+      return bulkUpdatePermissions(app.db, scope.state, scope.subject, req.body, writeContext(req));
+    },
+  );
+
+  app.get(
+    '/v1/workspaces/:workspaceId/members/:userId',
+    {
+      config: { access: access.capability('workspace.read') },
+      schema: { tags, summary: 'One member', params: MemberParams },
+    },
+    async (req) => {
+      const scope = scopeOf(req);
+      return getMember(app.db, scope.state, scope.subject, req.params.userId);
+    },
+  );
+
+  app.patch(
+    '/v1/workspaces/:workspaceId/members/:userId',
+    {
+      config: { access: access.capability('workspace.manage') },
+      schema: {
+        tags,
+        summary: "Change a member's role (confirmReset), agent access, matrix or linked preset",
+        params: MemberParams,
+        body: UpdateMemberBody,
+      },
+    },
+    async (req) => {
+      const scope = scopeOf(req);
+      const { revision } = await updateMember(
+        app.db,
+        scope.state,
+        scope.subject,
+        req.params.userId,
+        req.body,
+        writeContext(req),
+      );
+      const state = (await app.accessState.get(scope.workspaceId, revision)) ?? scope.state;
+      return { ...(await getMember(app.db, state, scope.subject, req.params.userId)), revision };
+    },
+  );
+
+  app.delete(
+    '/v1/workspaces/:workspaceId/members/:userId',
+    {
+      config: { access: access.capability('workspace.manage') },
+      schema: {
+        tags,
+        summary: "Remove a member (type the member's email to confirm)",
+        params: MemberParams,
+        body: ConfirmBody,
+      },
+    },
+    async (req) => {
+      const scope = scopeOf(req);
+      return removeMember(app.db, scope.state, scope.subject, req.params.userId, req.body.confirm, writeContext(req));
+    },
+  );
+
+  app.post(
+    '/v1/workspaces/:workspaceId/leave',
+    {
+      config: { access: access.capability('workspace.read') },
+      schema: { tags, summary: 'Leave the workspace (the last admin cannot)', params: WorkspaceParams },
+    },
+    async (req) => {
+      const scope = scopeOf(req);
+      return leaveWorkspace(app.db, scope.workspaceId, userOf(req).userId, writeContext(req));
+    },
+  );
+};

@@ -1,0 +1,45 @@
+import { Type } from 'typebox';
+import { GrantFields } from '../workspaces/schema';
+
+export const Role = Type.Union([Type.Literal('admin'), Type.Literal('member')]);
+export const AgentAccess = Type.Union([Type.Literal('all'), Type.Literal('assigned')]);
+
+export const MemberParams = Type.Object({ workspaceId: Type.String(), userId: Type.String() });
+
+export const ListMembersQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Search in name and email' })),
+    role: Type.Optional(Role),
+    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateMemberBody = Type.Object(
+  {
+    role: Type.Optional(Role),
+    confirmReset: Type.Optional(
+      Type.Boolean({ description: "Required (true) with a role change: the member's agent permissions are reset" }),
+    ),
+    agentAccess: Type.Optional(AgentAccess),
+    ...GrantFields,
+  },
+  { additionalProperties: false },
+);
+
+export const BulkPermissionsBody = Type.Object(
+  {
+    userIds: Type.Array(Type.String(), { minItems: 1, maxItems: 100 }),
+    mode: Type.Union([Type.Literal('replace'), Type.Literal('merge')], {
+      description: '`replace`: the matrix (or preset) becomes the grant; `merge`: only the items named change',
+    }),
+    ...GrantFields,
+  },
+  { additionalProperties: false },
+);
+
+export const ConfirmBody = Type.Object(
+  { confirm: Type.String({ description: "The member's email, typed to confirm" }) },
+  { additionalProperties: false },
+);

@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NAMED_POLICIES } from '@atrium/policy';
+import { Type } from 'typebox';
+import { access } from '../../http/access';
+import { scopeOf } from '../../http/guard';
+import { writeContext } from '../workspaces/common';
+import { WorkspaceParams } from '../workspaces/schema';
+import { getPolicies, setPolicies } from './service';
+
+const tags = ['policies'];
+const Level = Type.Union([Type.Literal('none'), Type.Literal('read'), Type.Literal('edit')]);
+
+const PoliciesBody = Type.Object(
+  {
+    named: Type.Array(Type.String(), {
+      maxItems: 10,
+      description: `Named policies to switch on: ${NAMED_POLICIES.join(', ')}`,
+    }),
+    caps: Type.Array(
+      Type.Object(
+        {
+          permission: Type.String({ description: 'A catalog item, e.g. `build.knowledge`' }),
+          maxLevel: Level,
+          agentId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 200 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Workspace policies: named caps and generic caps (SPEC §3). Members may read; admins change. */
+export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/v1/workspaces/:workspaceId/policies',
+    {
+      config: { access: access.capability('workspace.read') },
+      schema: { tags, summary: "The workspace's named policies and caps", params: WorkspaceParams },
+    },
+    async (req) => {
+      const scope = scopeOf(req);
+      return getPolicies(app.db, scope.workspaceId, scope.state.revision);
+    },
+  );
+
+  app.put(
+    '/v1/workspaces/:workspaceId/policies',
+    {
+      config: { access: access.capability('workspace.manage') },
+      schema: {
+        tags,
+        summary: 'Replace the named policies and caps (they bind everyone but workspace admins)',
+        params: WorkspaceParams,
+        body: PoliciesBody,
+      },
+    },
+    async (req) => {
+      const scope = scopeOf(req);
+      const { revision } = await setPolicies(app.db, scope.state, req.body, writeContext(req));
+      return getPolicies(app.db, scope.workspaceId, revision);
+    },
+  );
+};

@@ -1,0 +1,126 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { access } from '../../http/access';
+import { scopeOf } from '../../http/guard';
+import { writeContext } from '../workspaces/common';
+import { WorkspaceParams } from '../workspaces/schema';
+import { CompareQuery, CreatePresetBody, DeletePresetQuery, PresetParams, UpdatePresetBody } from './schema';
+import {
+  compareVersions,
+  createPreset,
+  deletePreset,
+  getPreset,
+  listPresets,
+  listVersions,
+  presetUsage,
+  updatePreset,
+} from './service';
+
+const tags = ['presets'];
+
+/** Presets: built-ins (read-only) and custom, versioned presets (SPEC §2). */
+export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/v1/workspaces/:workspaceId/presets',
+    {
+      config: { access: access.capability('workspace.read') },
+      schema: { tags, summary: 'Built-in and custom presets', params: WorkspaceParams },
+    },
+    async (req) => ({ presets: await listPresets(app.db, scopeOf(req).workspaceId) }),
+  );
+
+  app.post(
+    '/v1/workspaces/:workspaceId/presets',
+    {
+      config: { access: access.capability('workspace.manage') },
+      schema: {
+        tags,
+        summary: 'Create a custom preset from a matrix or as a copy (copyFrom)',
+        params: WorkspaceParams,
+        body: CreatePresetBody,
+      },
+    },
+    async (req, reply) => {
+      const scope = scopeOf(req);
+      const { id, revision } = await createPreset(
+        app.db,
+        scope.state,
+        { ...req.body, name: req.body.name.trim() },
+        writeContext(req),
+      );
+      reply.status(201);
+      return { ...(await getPreset(app.db, scope.workspaceId, id)), revision };
+    },
+  );
+
+  app.get(
+    '/v1/workspaces/:workspaceId/presets/:id',
+    {
+      config: { access: access.capability('workspace.read') },
+      schema: { tags, summary: 'One preset, with how many grants link it', params: PresetParams },
+    },
+    async (req) => {
+      const scope = scopeOf(req);
+      const preset = await getPreset(app.db, scope.workspaceId, req.params.id);
+      return { ...preset, usage: await presetUsage(app.db, scope.workspaceId, preset.id) };
+    },
+  );
+
+  app.patch(
+    '/v1/workspaces/:workspaceId/presets/:id',
+    {
+      config: { access: access.capability('workspace.manage') },
+      schema: {
+        tags,
+        summary: 'Edit a custom preset (a new version; every linked member changes at once)',
+        params: PresetParams,
+        body: UpdatePresetBody,
+      },
+    },
+    async (req) => {
+      const scope = scopeOf(req);
+      const result = await updatePreset(app.db, scope.state, req.params.id, req.body, writeContext(req));
+      return { ...(await getPreset(app.db, scope.workspaceId, req.params.id)), ...result };
+    },
+  );
+
+  app.get(
+    '/v1/workspaces/:workspaceId/presets/:id/versions',
+    {
+      config: { access: access.capability('workspace.read') },
+      schema: { tags, summary: 'Every version of a preset, newest first', params: PresetParams },
+    },
+    async (req) => ({ versions: await listVersions(app.db, scopeOf(req).workspaceId, req.params.id) }),
+  );
+
+  app.get(
+    '/v1/workspaces/:workspaceId/presets/:id/compare',
+    {
+      config: { access: access.capability('workspace.read') },
+      schema: {
+        tags,
+        summary: 'Per-item difference between two versions of a preset',
+        params: PresetParams,
+        querystring: CompareQuery,
+      },
+    },
+    async (req) =>
+      compareVersions(app.db, scopeOf(req).workspaceId, req.params.id, req.query.from, req.query.to),
+  );
+
+  app.delete(
+    '/v1/workspaces/:workspaceId/presets/:id',
+    {
+      config: { access: access.capability('workspace.manage') },
+      schema: {
+        tags,
+        summary: 'Delete a custom preset (409 while in use, unless reassignTo is given)',
+        params: PresetParams,
+        querystring: DeletePresetQuery,
+      },
+    },
+    async (req) => {
+      const scope = scopeOf(req);
+      return deletePreset(app.db, scope.state, req.params.id, req.query.reassignTo, writeContext(req));
+    },
+  );
+};
