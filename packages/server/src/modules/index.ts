@@ -7,6 +7,12 @@ import { mailPlugin } from '../mail/routes';
 import { catalogRoutes } from './catalog/routes';
 import { checkRoutes } from './check/routes';
 
+import { workspaceRoutes } from './workspaces/routes';
+import { memberRoutes } from './members/routes';
+import { agentRoutes } from './agents/routes';
+import { presetRoutes } from './presets/routes';
+import { policyRoutes } from './policies/routes';
+import { invitationRoutes } from './invitations/routes';
 /**
  * Every module's routes, registered by buildApp in this order. A module is a
  * folder under modules/ (routes.ts, schema.ts, service.ts, repo.ts, tests).
@@ -18,5 +24,4 @@ export const MODULE_ROUTES: readonly FastifyPluginAsync[] = [
   catalogRoutes,
   checkRoutes,
   activityRoutes,
-  mailPlugin,
-];
+  mailPlugin,, workspaceRoutes, memberRoutes, agentRoutes, presetRoutes, policyRoutes, invitationRoutes];
