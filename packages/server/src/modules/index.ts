@@ -24,4 +24,4 @@ export const MODULE_ROUTES: readonly FastifyPluginAsync[] = [
   catalogRoutes,
   checkRoutes,
   activityRoutes,
-  mailPlugin,, workspaceRoutes, memberRoutes, agentRoutes, presetRoutes, policyRoutes, invitationRoutes];
+  mailPlugin, workspaceRoutes, memberRoutes, agentRoutes, presetRoutes, policyRoutes, invitationRoutes];
