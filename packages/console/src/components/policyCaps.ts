@@ -1,0 +1,42 @@
+import {
+  minLevel,
+  NAMED_POLICIES,
+  NAMED_POLICY_CAPS,
+  type NamedPolicy,
+  type Permission,
+} from '@atrium/policy';
+import type { Policies } from '../api/types';
+import type { CapHint } from './PermissionMatrix';
+
+/** The named policies switched on, whichever way the API spells them (list or flags). */
+export function enabledPolicies(p: Policies | undefined): NamedPolicy[] {
+  if (!p) return [];
+  const named = new Set<string>(p.named ?? []);
+  for (const n of NAMED_POLICIES) {
+    if (p[n] === true || p.policies?.[n] === true) named.add(n);
+  }
+  return NAMED_POLICIES.filter((n) => named.has(n));
+}
+
+/**
+ * The caps that bind non-admins workspace-wide (named policies and generic
+ * caps without an agent), smallest per permission — for hints beside the
+ * matrix. The decision itself stays on the server (SPEC §3).
+ */
+export function capHints(
+  p: Policies | undefined,
+  agentId: string | null = null,
+): Partial<Record<Permission, CapHint>> {
+  const out: Partial<Record<Permission, CapHint>> = {};
+  const add = (permission: Permission, maxLevel: CapHint['maxLevel'], source: string) => {
+    const prev = out[permission];
+    if (!prev || minLevel(prev.maxLevel, maxLevel) !== prev.maxLevel) out[permission] = { maxLevel, source };
+  };
+  for (const n of enabledPolicies(p))
+    add(NAMED_POLICY_CAPS[n].permission, NAMED_POLICY_CAPS[n].maxLevel, `policy:${n}`);
+  for (const c of p?.caps ?? []) {
+    if (c.agentId && c.agentId !== agentId) continue;
+    add(c.permission, c.maxLevel, `cap:${c.id ?? ''}`);
+  }
+  return out;
+}

@@ -1,0 +1,165 @@
+import { Anchor, Avatar, Box, Button, Container, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import { IconChevronDown, IconLogout, IconMail, IconPlus, IconSelector, IconUser } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api } from '../api/client';
+import { useWorkspaces } from '../api/hooks';
+import { signOut, useMe } from '../api/session';
+import { RoleBadge } from '../components/badges';
+import { Logo } from '../components/Logo';
+
+/** Whether the server runs in development mode: the dev mailbox answers only then (404 in production). */
+export function useDevMode(): boolean {
+  const q = useQuery({
+    queryKey: ['dev-mailbox-probe'],
+    queryFn: async () => {
+      await api('/v1/dev/mailbox');
+      return true;
+    },
+    retry: false,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  return q.data === true;
+}
+
+/** Initials for an avatar. */
+export function initials(name: string | undefined, email?: string): string {
+  const source = (name ?? '').trim() || (email ?? '?');
+  const parts = source.split(/[\s@.]+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? '?') + (parts[1]?.[0] ?? '')).toUpperCase();
+}
+
+function WorkspaceSwitcher() {
+  const { workspaceId } = useParams();
+  const navigate = useNavigate();
+  const workspaces = useWorkspaces();
+  const current = workspaces.data?.find((w) => w.id === workspaceId);
+  return (
+    <Menu position="bottom-start" width={280} shadow="md">
+      <Menu.Target>
+        <UnstyledButton
+          aria-label={`Workspace: ${current?.name ?? 'choose a workspace'}. Switch workspace`}
+          px="sm"
+          py={6}
+          style={{ borderRadius: 8, border: '1px solid var(--mantine-color-gray-3)', background: 'white' }}
+        >
+          <Group gap={8} wrap="nowrap">
+            <Avatar size={24} radius="sm" color="atrium" variant="filled">
+              {initials(current?.name ?? 'W')}
+            </Avatar>
+            <Text fw={600} fz="sm" maw={220} truncate>
+              {current?.name ?? 'Choose a workspace'}
+            </Text>
+            <IconSelector size={16} color="var(--mantine-color-gray-6)" aria-hidden="true" />
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>Your workspaces</Menu.Label>
+        {(workspaces.data ?? []).map((w) => (
+          <Menu.Item
+            key={w.id}
+            onClick={() => navigate(`/w/${w.id}`)}
+            rightSection={<RoleBadge role={w.role} size="xs" />}
+            fw={w.id === workspaceId ? 600 : undefined}
+          >
+            {w.name}
+          </Menu.Item>
+        ))}
+        <Menu.Divider />
+        <Menu.Item leftSection={<IconPlus size={14} />} onClick={() => navigate('/workspaces/new')}>
+          Create a workspace
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+function UserMenu() {
+  const me = useMe();
+  const navigate = useNavigate();
+  const user = me.data;
+  return (
+    <Menu position="bottom-end" width={240} shadow="md">
+      <Menu.Target>
+        <UnstyledButton aria-label={`Account menu for ${user?.name ?? 'you'}`}>
+          <Group gap={8} wrap="nowrap">
+            <Avatar size={30} radius="xl" color="atrium">
+              {initials(user?.name, user?.email)}
+            </Avatar>
+            <Box visibleFrom="sm">
+              <Text fz="sm" fw={600} lh={1.2}>
+                {user?.name}
+              </Text>
+              <Text fz="xs" c="dimmed" lh={1.2}>
+                {user?.email}
+              </Text>
+            </Box>
+            <IconChevronDown size={14} aria-hidden="true" />
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item leftSection={<IconUser size={14} />} onClick={() => navigate('/account')}>
+          Profile and sessions
+        </Menu.Item>
+        <Menu.Item
+          leftSection={<IconLogout size={14} />}
+          color="red"
+          onClick={() => signOut().then(() => navigate('/sign-in'))}
+        >
+          Sign out
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+/** The signed-in frame: header with logo, workspace switcher, dev mailbox (development) and account menu. */
+export function Shell({ children }: { children: ReactNode }) {
+  const dev = useDevMode();
+  return (
+    <Box mih="100vh">
+      <Box
+        component="header"
+        h={60}
+        px="lg"
+        bg="white"
+        style={{
+          borderBottom: '1px solid var(--mantine-color-gray-3)',
+          position: 'sticky',
+          top: 0,
+          zIndex: 100,
+        }}
+      >
+        <Group h="100%" justify="space-between" wrap="nowrap">
+          <Group gap="lg" wrap="nowrap">
+            <Anchor component={Link} to="/" underline="never" aria-label="Atrium home">
+              <Logo size={26} />
+            </Anchor>
+            <WorkspaceSwitcher />
+          </Group>
+          <Group gap="md" wrap="nowrap">
+            {dev && (
+              <Button
+                component={Link}
+                to="/dev/mailbox"
+                variant="subtle"
+                color="gray"
+                size="compact-sm"
+                leftSection={<IconMail size={16} />}
+              >
+                Dev mailbox
+              </Button>
+            )}
+            <UserMenu />
+          </Group>
+        </Group>
+      </Box>
+      <Container size="xl" py="lg" component="main" id="main">
+        {children}
+      </Container>
+    </Box>
+  );
+}

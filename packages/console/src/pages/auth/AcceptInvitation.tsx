@@ -1,0 +1,231 @@
+import { Alert, Anchor, Button, Group, Loader, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { IconMailOpened } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { ApiError, api, fieldError, setCsrfToken } from '../../api/client';
+import { queryClient } from '../../api/queryClient';
+import { signIn, signOut, useMe } from '../../api/session';
+import type { InvitationLookup } from '../../api/types';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { AuthLayout } from '../../layout/AuthLayout';
+import { PASSWORD_HINT } from './SignUp';
+
+function tokenFromLocation(): string {
+  const q = new URLSearchParams(window.location.search).get('token');
+  const h = new URLSearchParams(window.location.hash.slice(1)).get('token');
+  return q ?? h ?? '';
+}
+
+function nameOf(x: InvitationLookup['inviter']): string | null {
+  if (!x) return null;
+  return typeof x === 'string' ? x : x.name || x.email || null;
+}
+
+/** What POST /v1/invitations/accept answers: where the person now belongs. */
+interface Accepted {
+  workspaceId?: string;
+  workspace?: { id: string };
+  csrfToken?: string;
+  user?: unknown;
+}
+
+function workspaceOf(res: Accepted | undefined, lookup: InvitationLookup | undefined): string | null {
+  return res?.workspaceId ?? res?.workspace?.id ?? lookup?.workspace?.id ?? null;
+}
+
+/**
+ * Accepting an invitation (SPEC §4): look the token up (public), then either
+ * join as the signed-in user (the email must match), create the account with
+ * the invited email and join in one step, or sign in first.
+ */
+export function AcceptInvitationPage() {
+  const [token] = useState(tokenFromLocation);
+  const navigate = useNavigate();
+  const me = useMe();
+  const lookup = useQuery({
+    queryKey: ['invitation-lookup', token],
+    queryFn: () => api<InvitationLookup>('/v1/invitations/lookup', { query: { token } }),
+    enabled: token !== '',
+    retry: false,
+  });
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const inv = lookup.data;
+  const workspaceName = inv?.workspace?.name ?? inv?.workspaceName ?? 'a workspace';
+  const inviter = nameOf(inv?.inviter ?? inv?.invitedBy ?? null);
+  const signedInAs = me.data?.email ?? null;
+  const emailMatches = signedInAs !== null && inv !== undefined && signedInAs === inv.email.toLowerCase();
+  const here = `${window.location.pathname}${window.location.search}${window.location.hash}`;
+
+  async function finish(res: Accepted | undefined) {
+    if (res?.csrfToken) setCsrfToken(res.csrfToken);
+    queryClient.clear();
+    const ws = workspaceOf(res, inv);
+    navigate(ws ? `/w/${ws}` : '/', { replace: true });
+  }
+
+  async function accept() {
+    setBusy(true);
+    setError(null);
+    try {
+      await finish(await api<Accepted>('/v1/invitations/accept', { method: 'POST', body: { token } }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function signUpAndAccept(e: FormEvent) {
+    e.preventDefault();
+    if (!inv) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api<Accepted>('/v1/invitations/accept', {
+        method: 'POST',
+        body: { token, name: name.trim(), password },
+      });
+      // The account now exists; make sure there is a session for it.
+      if (!res?.csrfToken) await signIn(inv.email, password);
+      await finish(res);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!token) {
+    return (
+      <AuthLayout title="Invitation">
+        <Text>This page needs the link from your invitation email.</Text>
+      </AuthLayout>
+    );
+  }
+  if (lookup.isPending || me.isPending) {
+    return (
+      <AuthLayout title="Invitation">
+        <Group justify="center">
+          <Loader aria-label="Loading the invitation" />
+        </Group>
+      </AuthLayout>
+    );
+  }
+  if (lookup.error) {
+    const gone = lookup.error instanceof ApiError && [404, 410].includes(lookup.error.status);
+    return (
+      <AuthLayout title="This invitation cannot be used">
+        <ErrorAlert error={lookup.error} title={gone ? 'Invitation unavailable' : undefined} />
+        <Text fz="sm" c="dimmed">
+          Ask the person who invited you to send a new invitation.
+        </Text>
+      </AuthLayout>
+    );
+  }
+  if (!inv) return null;
+  const status = inv.status;
+  if (status && status !== 'pending') {
+    return (
+      <AuthLayout title="This invitation cannot be used">
+        <Alert color="orange" variant="light" title={`Invitation ${status}`}>
+          {status === 'accepted'
+            ? 'It has already been used. Sign in to reach the workspace.'
+            : 'Ask the person who invited you to send a new invitation.'}
+        </Alert>
+        <Button component={Link} to="/sign-in">
+          Sign in
+        </Button>
+      </AuthLayout>
+    );
+  }
+
+  return (
+    <AuthLayout
+      title={`Join ${workspaceName}`}
+      subtitle={
+        <>
+          {inviter ? `${inviter} invited ` : 'You were invited as '}
+          <b>{inv.email}</b>
+          {inviter ? ' to collaborate on Atrium.' : '.'}
+        </>
+      }
+    >
+      <Group gap="xs" c="atrium.7">
+        <IconMailOpened size={18} aria-hidden="true" />
+        <Text fz="sm">Invitation for {inv.email}</Text>
+      </Group>
+      {signedInAs ? (
+        emailMatches ? (
+          <Stack gap="sm">
+            <Text fz="sm">You are signed in as {signedInAs}.</Text>
+            <ErrorAlert error={error} title="Could not join" />
+            <Button onClick={accept} loading={busy}>
+              Accept and join {workspaceName}
+            </Button>
+          </Stack>
+        ) : (
+          <Stack gap="sm">
+            <Alert color="orange" variant="light" title="Different account">
+              You are signed in as {signedInAs}, but this invitation is for {inv.email}.
+            </Alert>
+            <Button variant="default" onClick={() => signOut().then(() => me.refetch())}>
+              Sign out and continue as {inv.email}
+            </Button>
+          </Stack>
+        )
+      ) : inv.accountExists ? (
+        <Stack gap="sm">
+          <Text fz="sm">{inv.email} already has an Atrium account. Sign in to accept.</Text>
+          <Button
+            component={Link}
+            to={`/sign-in?email=${encodeURIComponent(inv.email)}&next=${encodeURIComponent(here)}`}
+          >
+            Sign in to accept
+          </Button>
+        </Stack>
+      ) : (
+        <form onSubmit={signUpAndAccept} noValidate>
+          <Stack gap="sm">
+            <TextInput label="Email" value={inv.email} readOnly disabled />
+            <TextInput
+              label="Full name"
+              autoComplete="name"
+              required
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              error={fieldError(error, 'name')}
+              autoFocus
+            />
+            <PasswordInput
+              label="Choose a password"
+              autoComplete="new-password"
+              description={PASSWORD_HINT}
+              required
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              error={fieldError(error, 'password')}
+            />
+            <ErrorAlert error={error} title="Could not join" />
+            <Button type="submit" loading={busy}>
+              Create account and join
+            </Button>
+            <Text fz="sm" c="dimmed" ta="center">
+              Already have an account?{' '}
+              <Anchor
+                component={Link}
+                to={`/sign-in?email=${encodeURIComponent(inv.email)}&next=${encodeURIComponent(here)}`}
+              >
+                Sign in
+              </Anchor>
+            </Text>
+          </Stack>
+        </form>
+      )}
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,451 @@
+import { type Matrix, toMatrixInput } from '@atrium/policy';
+import {
+  ActionIcon,
+  Anchor,
+  Button,
+  Group,
+  Modal,
+  Paper,
+  Select,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import {
+  IconAdjustments,
+  IconArrowLeft,
+  IconCheck,
+  IconTrash,
+  IconUserPlus,
+  IconX,
+} from '@tabler/icons-react';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ApiError, api, errorMessage } from '../../api/client';
+import {
+  invalidateWorkspace,
+  useAgent,
+  useAgentMembers,
+  useMembers,
+  usePresets,
+  workspacePath,
+} from '../../api/hooks';
+import { useMe } from '../../api/session';
+import type { Agent, AgentMember } from '../../api/types';
+import { PlanBadge, RoleBadge, StatusBadge } from '../../components/badges';
+import { ConfirmTyped } from '../../components/ConfirmTyped';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { MyAccess } from '../../components/MyAccess';
+import { PermissionMatrix } from '../../components/PermissionMatrix';
+import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { NotFoundPage } from '../NotFound';
+import { decideAgent, PLAN_OPTIONS } from './AgentsTab';
+import { presetMatrix, presetOptions } from './presetOptions';
+import { useWorkspaceContext } from './WorkspaceLayout';
+
+function CustomMatrixDialog({
+  member,
+  onClose,
+  onSave,
+}: {
+  member: AgentMember | null;
+  onClose: () => void;
+  onSave: (m: Matrix) => Promise<void>;
+}) {
+  const [matrix, setMatrix] = useState<Matrix>(member?.matrix ?? {});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <Modal
+      opened={member !== null}
+      onClose={onClose}
+      title={`Permissions of ${member?.name ?? ''} on this agent`}
+      size="xl"
+    >
+      <Stack>
+        <PermissionMatrix value={matrix} onChange={setMatrix} label="Agent permissions" />
+        <ErrorAlert error={error} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button
+            loading={busy}
+            onClick={async () => {
+              setBusy(true);
+              setError(null);
+              try {
+                await onSave(matrix);
+                onClose();
+              } catch (err) {
+                setError(err);
+              } finally {
+                setBusy(false);
+              }
+            }}
+          >
+            Save permissions
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+/** The users of one agent, their agent role and permissions (agent admins and workspace admins; SPEC §2). */
+function AgentMembersPanel({ workspaceId, agent }: { workspaceId: string; agent: Agent }) {
+  const me = useMe();
+  const members = useAgentMembers(workspaceId, agent.id);
+  const wsMembers = useMembers(workspaceId);
+  const presets = usePresets(workspaceId);
+  const [adding, setAdding] = useState<string | null>(null);
+  const [addRole, setAddRole] = useState('agent_user');
+  const [addGrant, setAddGrant] = useState<string | null>('preset:read_only_reviewer');
+  const [customFor, setCustomFor] = useState<AgentMember | null>(null);
+  const base = `${workspacePath(workspaceId)}/agents/${agent.id}/members`;
+
+  async function run(fn: () => Promise<unknown>, done: string) {
+    try {
+      await fn();
+      notifications.show({ color: 'green', title: done, message: 'In effect now.' });
+      await invalidateWorkspace(workspaceId);
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'Could not save', message: errorMessage(err) });
+      throw err;
+    }
+  }
+
+  const list = members.data ?? [];
+  const candidates = (wsMembers.data ?? []).filter((m) => !list.some((am) => am.userId === m.userId));
+  return (
+    <Paper withBorder p="md">
+      <Title order={2} fz="lg" mb="sm">
+        Users of this agent
+      </Title>
+      {members.isPending ? (
+        <Skeleton h={80} />
+      ) : members.error ? (
+        <ErrorAlert error={members.error} onRetry={() => members.refetch()} />
+      ) : (
+        <Table verticalSpacing="xs" aria-label="Users of this agent">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>User</Table.Th>
+              <Table.Th>Agent role</Table.Th>
+              <Table.Th>Permissions on this agent</Table.Th>
+              <Table.Th w={50} />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.map((m) => {
+              const self = m.userId === me.data?.id;
+              return (
+                <Table.Tr key={m.userId}>
+                  <Table.Td>
+                    <Text fz="sm" fw={600}>
+                      {m.name}
+                    </Text>
+                    <Text fz="xs" c="dimmed">
+                      {m.email}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Select
+                      aria-label={`Agent role of ${m.name}`}
+                      size="xs"
+                      w={150}
+                      value={m.role}
+                      disabled={self}
+                      allowDeselect={false}
+                      data={[
+                        { value: 'agent_user', label: 'Agent user' },
+                        { value: 'agent_admin', label: 'Agent admin' },
+                      ]}
+                      onChange={(v) =>
+                        v &&
+                        run(
+                          () => api(`${base}/${m.userId}`, { method: 'PATCH', body: { role: v } }),
+                          'Agent role changed',
+                        )
+                      }
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    {m.role === 'agent_admin' ? (
+                      <Text fz="sm" c="dimmed">
+                        Edit on everything of this agent
+                      </Text>
+                    ) : (
+                      <Group gap="xs" wrap="nowrap">
+                        <Select
+                          aria-label={`Preset of ${m.name} on this agent`}
+                          size="xs"
+                          w={210}
+                          placeholder={m.matrix ? 'Custom' : 'No permissions'}
+                          value={m.presetId ? `preset:${m.presetId}` : null}
+                          disabled={self}
+                          data={presetOptions(presets.data ?? [])}
+                          onChange={(v) =>
+                            v &&
+                            run(
+                              () =>
+                                api(`${base}/${m.userId}`, {
+                                  method: 'PATCH',
+                                  body: { presetId: v.replace(/^preset:/, '') },
+                                }),
+                              'Permissions changed',
+                            )
+                          }
+                        />
+                        <Tooltip label="Custom permissions">
+                          <ActionIcon
+                            variant="subtle"
+                            aria-label={`Custom permissions of ${m.name}`}
+                            disabled={self}
+                            onClick={() =>
+                              setCustomFor({
+                                ...m,
+                                matrix: m.presetId ? presetMatrix(presets.data, m.presetId) : m.matrix,
+                              })
+                            }
+                          >
+                            <IconAdjustments size={16} />
+                          </ActionIcon>
+                        </Tooltip>
+                      </Group>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Tooltip label="Remove from this agent">
+                      <ActionIcon
+                        color="red"
+                        variant="subtle"
+                        aria-label={`Remove ${m.name} from this agent`}
+                        disabled={self}
+                        onClick={() =>
+                          run(
+                            () => api(`${base}/${m.userId}`, { method: 'DELETE' }),
+                            `${m.name} removed from the agent`,
+                          )
+                        }
+                      >
+                        <IconTrash size={16} />
+                      </ActionIcon>
+                    </Tooltip>
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      )}
+      <Group mt="md" align="flex-end">
+        <Select
+          label="Add a workspace member"
+          placeholder="Choose a member"
+          searchable
+          value={adding}
+          onChange={setAdding}
+          data={candidates.map((m) => ({ value: m.userId, label: `${m.name} (${m.email})` }))}
+          w={280}
+        />
+        <Select
+          label="Role"
+          value={addRole}
+          onChange={(v) => setAddRole(v ?? 'agent_user')}
+          allowDeselect={false}
+          data={[
+            { value: 'agent_user', label: 'Agent user' },
+            { value: 'agent_admin', label: 'Agent admin' },
+          ]}
+          w={150}
+        />
+        {addRole === 'agent_user' && (
+          <Select
+            label="Preset"
+            value={addGrant}
+            onChange={setAddGrant}
+            data={presetOptions(presets.data ?? [])}
+            w={220}
+          />
+        )}
+        <Button
+          leftSection={<IconUserPlus size={16} />}
+          disabled={!adding}
+          onClick={() =>
+            run(
+              () =>
+                api(base, {
+                  method: 'POST',
+                  body: {
+                    userId: adding,
+                    role: addRole,
+                    ...(addRole === 'agent_user' && addGrant
+                      ? { presetId: addGrant.replace(/^preset:/, '') }
+                      : {}),
+                  },
+                }),
+              'Added to the agent',
+            ).then(
+              () => setAdding(null),
+              () => undefined,
+            )
+          }
+        >
+          Add
+        </Button>
+      </Group>
+      <Text fz="xs" c="dimmed" mt="xs">
+        To add someone who is not in the workspace yet, invite them to this agent from the Users tab.
+      </Text>
+      {customFor && (
+        <CustomMatrixDialog
+          member={customFor}
+          onClose={() => setCustomFor(null)}
+          onSave={(matrix) =>
+            run(
+              () =>
+                api(`${base}/${customFor.userId}`, {
+                  method: 'PATCH',
+                  body: { matrix: toMatrixInput(matrix) },
+                }),
+              'Permissions changed',
+            )
+          }
+        />
+      )}
+    </Paper>
+  );
+}
+
+/** One agent: plan and status (for those who may see them), approval, my access, and its users. */
+export function AgentDetail() {
+  const { agentId = '' } = useParams();
+  const { workspace, can } = useWorkspaceContext();
+  const me = useMe();
+  const navigate = useNavigate();
+  const agent = useAgent(workspace.id, agentId);
+  const [deleting, setDeleting] = useState(false);
+  useDocumentTitle(agent.data?.name, 'Agents', workspace.name);
+  if (agent.isPending) return <Skeleton h={300} />;
+  if (agent.error) {
+    if (agent.error instanceof ApiError && agent.error.status === 404) return <NotFoundPage what="agent" />;
+    return <ErrorAlert error={agent.error} onRetry={() => agent.refetch()} />;
+  }
+  const a = agent.data;
+  const manages = a.can?.['agent.manage'] === true;
+  const isAdmin = can('workspace.manage');
+
+  async function changePlan(plan: string) {
+    try {
+      const res = await api<Agent>(`${workspacePath(workspace.id)}/agents/${a.id}`, {
+        method: 'PATCH',
+        body: { plan },
+      });
+      notifications.show({
+        color: res.status === 'pending_approval' ? 'yellow' : 'green',
+        title: 'Plan changed',
+        message:
+          res.status === 'pending_approval' ? 'It waits for a workspace admin’s approval.' : 'In effect now.',
+      });
+      await invalidateWorkspace(workspace.id);
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'Could not change the plan', message: errorMessage(err) });
+    }
+  }
+
+  return (
+    <Stack gap="md">
+      <Anchor component={Link} to={`/w/${workspace.id}/agents`} fz="sm">
+        <Group gap={4}>
+          <IconArrowLeft size={14} aria-hidden="true" /> All agents
+        </Group>
+      </Anchor>
+      <Group justify="space-between">
+        <Group gap="sm">
+          <Title order={2} fz={22}>
+            {a.name}
+          </Title>
+          {a.plan && <PlanBadge plan={a.plan} />}
+          {a.status && <StatusBadge status={a.status} />}
+          {a.myRole && <RoleBadge role={a.myRole} />}
+        </Group>
+        <Group gap="xs">
+          {a.status === 'pending_approval' && a.can?.['agent.approve'] !== false && can('agent.approve') && (
+            <>
+              <Button
+                color="green"
+                leftSection={<IconCheck size={16} />}
+                onClick={() => decideAgent(workspace.id, a, 'approve')}
+              >
+                Approve
+              </Button>
+              <Button
+                variant="default"
+                leftSection={<IconX size={16} />}
+                onClick={() => decideAgent(workspace.id, a, 'reject')}
+              >
+                Reject
+              </Button>
+            </>
+          )}
+          {manages && a.plan && (
+            <Select
+              aria-label="Plan"
+              value={a.plan}
+              onChange={(v) => v && v !== a.plan && changePlan(v)}
+              allowDeselect={false}
+              data={PLAN_OPTIONS.map((p) => ({ value: p.value, label: p.label.split(' — ')[0]! }))}
+              w={140}
+            />
+          )}
+          {manages && (
+            <Button
+              variant="subtle"
+              color="red"
+              leftSection={<IconTrash size={16} />}
+              onClick={() => setDeleting(true)}
+            >
+              Delete
+            </Button>
+          )}
+        </Group>
+      </Group>
+      {!isAdmin && me.data && a.myRole !== 'agent_admin' && (
+        <MyAccess
+          workspaceId={workspace.id}
+          userId={me.data.id}
+          agentId={a.id}
+          title="Your access on this agent"
+        />
+      )}
+      {manages ? (
+        <AgentMembersPanel workspaceId={workspace.id} agent={a} />
+      ) : (
+        <Text c="dimmed" fz="sm">
+          Only this agent’s admins and workspace admins manage its users.
+        </Text>
+      )}
+      <ConfirmTyped
+        opened={deleting}
+        onClose={() => setDeleting(false)}
+        title="Delete this agent?"
+        description="Its users lose access to it at once. This cannot be undone."
+        expected={a.name}
+        action="Delete agent"
+        onConfirm={async (typed) => {
+          await api(`${workspacePath(workspace.id)}/agents/${a.id}`, {
+            method: 'DELETE',
+            body: { confirm: typed },
+          });
+          await invalidateWorkspace(workspace.id);
+          navigate(`/w/${workspace.id}/agents`);
+        }}
+      />
+    </Stack>
+  );
+}

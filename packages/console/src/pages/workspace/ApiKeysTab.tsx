@@ -1,0 +1,354 @@
+import { type Matrix, toMatrixInput } from '@atrium/policy';
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  EmptyState,
+  Group,
+  Modal,
+  Paper,
+  Select,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Tooltip,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconCheck, IconCopy, IconKey, IconPlus, IconTrash } from '@tabler/icons-react';
+import { type FormEvent, useState } from 'react';
+import { api, errorMessage, fieldError } from '../../api/client';
+import { invalidateWorkspace, useAgents, useApiKeys, usePresets, workspacePath } from '../../api/hooks';
+import type { ApiKey } from '../../api/types';
+import { AccessSummary } from '../../components/AccessSummary';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { dateTime, relativeTime } from '../../components/format';
+import { PermissionMatrix } from '../../components/PermissionMatrix';
+import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { NotFoundPage } from '../NotFound';
+import { presetMatrix, presetName, presetOptions } from './presetOptions';
+import { useWorkspaceContext } from './WorkspaceLayout';
+
+/** The secret, shown exactly once, with a copy button (SPEC §4: "shown once, stored hashed"). */
+function SecretOnce({ secret, onDone }: { secret: string; onDone: () => void }) {
+  return (
+    <Stack>
+      <Alert color="yellow" variant="light" title="Copy the key now">
+        This is the only time Atrium shows it. It is stored hashed; if you lose it, revoke it and create a new
+        one.
+      </Alert>
+      <Group gap="xs" wrap="nowrap">
+        <Code block style={{ flex: 1, wordBreak: 'break-all' }} data-testid="api-key-secret">
+          {secret}
+        </Code>
+        <CopyButton value={secret}>
+          {({ copied, copy }) => (
+            <Button
+              onClick={copy}
+              color={copied ? 'teal' : undefined}
+              leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
+            >
+              {copied ? 'Copied' : 'Copy'}
+            </Button>
+          )}
+        </CopyButton>
+      </Group>
+      <Text fz="xs" c="dimmed">
+        Use it from your platform&apos;s backend as <Code>Authorization: Bearer …</Code> to call{' '}
+        <Code>POST /v1/check</Code>.
+      </Text>
+      <Group justify="flex-end">
+        <Button onClick={onDone}>I have copied it</Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function CreateKeyDialog({
+  opened,
+  onClose,
+  workspaceId,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  workspaceId: string;
+}) {
+  const presets = usePresets(workspaceId);
+  const agents = useAgents(workspaceId);
+  const [name, setName] = useState('');
+  const [grant, setGrant] = useState<string>('preset:read_only_reviewer');
+  const [matrix, setMatrix] = useState<Matrix>({});
+  const [agentId, setAgentId] = useState<string | null>(null);
+  const [expires, setExpires] = useState<string>('90');
+  const [secret, setSecret] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const close = () => {
+    setSecret(null);
+    setName('');
+    setError(null);
+    onClose();
+  };
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const expiresAt =
+        expires === 'never' ? undefined : new Date(Date.now() + Number(expires) * 86_400_000).toISOString();
+      const res = await api<{ secret?: string; key?: string; apiKey?: { secret?: string } }>(
+        `${workspacePath(workspaceId)}/api-keys`,
+        {
+          method: 'POST',
+          body: {
+            name: name.trim(),
+            ...(grant === 'custom'
+              ? { matrix: toMatrixInput(matrix) }
+              : { presetId: grant.replace(/^preset:/, '') }),
+            ...(agentId ? { agentId } : {}),
+            ...(expiresAt ? { expiresAt } : {}),
+          },
+        },
+      );
+      setSecret(res.secret ?? res.key ?? res.apiKey?.secret ?? '');
+      await invalidateWorkspace(workspaceId);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={secret ? 'Your new API key' : 'Create an API key'}
+      size={secret ? 'lg' : 'xl'}
+    >
+      {secret !== null ? (
+        <SecretOnce secret={secret} onDone={close} />
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            <TextInput
+              label="Name"
+              description="What uses it, e.g. “Agent platform backend (production)”"
+              required
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              error={fieldError(error, 'name')}
+              data-autofocus
+            />
+            <Group grow>
+              <Select
+                label="Agents"
+                value={agentId ?? ''}
+                onChange={(v) => setAgentId(v ? v : null)}
+                allowDeselect={false}
+                data={[
+                  { value: '', label: 'Every agent' },
+                  ...(agents.data ?? []).map((a) => ({ value: a.id, label: a.name })),
+                ]}
+              />
+              <Select
+                label="Expires"
+                value={expires}
+                onChange={(v) => setExpires(v ?? '90')}
+                allowDeselect={false}
+                data={[
+                  { value: '30', label: 'In 30 days' },
+                  { value: '90', label: 'In 90 days' },
+                  { value: '365', label: 'In a year' },
+                  { value: 'never', label: 'Never' },
+                ]}
+              />
+            </Group>
+            <Select
+              label="Permissions of the key"
+              description="A key acts with its own permissions, never its creator's."
+              value={grant}
+              onChange={(v) => setGrant(v ?? 'custom')}
+              allowDeselect={false}
+              data={[
+                ...presetOptions(presets.data ?? []),
+                { group: 'Other', items: [{ value: 'custom', label: 'Custom…' }] },
+              ]}
+            />
+            {grant === 'custom' && (
+              <PermissionMatrix value={matrix} onChange={setMatrix} label="Key permissions" />
+            )}
+            <ErrorAlert error={error} title="Could not create the key" />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={busy} disabled={!name.trim()}>
+                Create key
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}
+
+/** API keys (workspace admins): create (secret shown once), list with prefix, scope, expiry and last use, revoke. */
+export function ApiKeysTab() {
+  const { workspace, can } = useWorkspaceContext();
+  useDocumentTitle('API Keys', workspace.name);
+  const allowed = can('workspace.manage');
+  const keys = useApiKeys(workspace.id, allowed);
+  const presets = usePresets(workspace.id);
+  const agents = useAgents(workspace.id);
+  const [creating, setCreating] = useState(false);
+  const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  if (!allowed) return <NotFoundPage what="page" />;
+  const list = keys.data ?? [];
+
+  async function revoke(k: ApiKey) {
+    try {
+      await api(`${workspacePath(workspace.id)}/api-keys/${k.id}`, { method: 'DELETE' });
+      notifications.show({ color: 'green', title: 'Key revoked', message: `${k.name} stops working now.` });
+      await invalidateWorkspace(workspace.id);
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'Could not revoke', message: errorMessage(err) });
+    } finally {
+      setRevoking(null);
+    }
+  }
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between">
+        <Text c="dimmed" fz="sm" maw={640}>
+          Machine identities for your agent platform&apos;s backend: they call <Code>POST /v1/check</Code> to
+          ask whether a person may do something.
+        </Text>
+        <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+          Create API key
+        </Button>
+      </Group>
+      <Paper withBorder>
+        {keys.isPending ? (
+          <Stack p="md">
+            <Skeleton h={32} />
+            <Skeleton h={32} />
+          </Stack>
+        ) : keys.error ? (
+          <Stack p="md">
+            <ErrorAlert error={keys.error} onRetry={() => keys.refetch()} />
+          </Stack>
+        ) : list.length === 0 ? (
+          <EmptyState
+            py="xl"
+            icon={<IconKey size={26} />}
+            withIndicatorBackground
+            title="No API keys yet"
+            description="Create one for each service that asks Atrium for decisions."
+          />
+        ) : (
+          <Table verticalSpacing="sm" aria-label="API keys">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Key</Table.Th>
+                <Table.Th>Permissions</Table.Th>
+                <Table.Th>Agents</Table.Th>
+                <Table.Th>Expires</Table.Th>
+                <Table.Th>Last used</Table.Th>
+                <Table.Th w={50} />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.map((k) => {
+                const revoked = Boolean(k.revokedAt);
+                const expired = k.expiresAt ? new Date(k.expiresAt).getTime() < Date.now() : false;
+                const matrix = (k.presetId ? presetMatrix(presets.data, k.presetId) : k.matrix) ?? {};
+                return (
+                  <Table.Tr key={k.id} style={{ opacity: revoked || expired ? 0.55 : 1 }}>
+                    <Table.Td>
+                      <Text fz="sm" fw={600}>
+                        {k.name}
+                      </Text>
+                      {revoked && (
+                        <Badge color="red" variant="light" size="xs">
+                          Revoked
+                        </Badge>
+                      )}
+                      {!revoked && expired && (
+                        <Badge color="gray" variant="light" size="xs">
+                          Expired
+                        </Badge>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Code>{k.prefix}…</Code>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap="xs" wrap="nowrap">
+                        <AccessSummary matrix={matrix} />
+                        <Text fz="xs" c="dimmed">
+                          {k.presetId ? presetName(presets.data, k.presetId) : 'Custom'}
+                        </Text>
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text fz="sm">
+                        {k.agentId
+                          ? (agents.data?.find((a) => a.id === k.agentId)?.name ?? 'One agent')
+                          : 'Every agent'}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Tooltip label={dateTime(k.expiresAt)} disabled={!k.expiresAt}>
+                        <Text fz="sm">{k.expiresAt ? relativeTime(k.expiresAt) : 'Never'}</Text>
+                      </Tooltip>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text fz="sm">{relativeTime(k.lastUsedAt)}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      {!revoked && (
+                        <Tooltip label="Revoke">
+                          <ActionIcon
+                            color="red"
+                            variant="subtle"
+                            aria-label={`Revoke ${k.name}`}
+                            onClick={() => setRevoking(k)}
+                          >
+                            <IconTrash size={16} />
+                          </ActionIcon>
+                        </Tooltip>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Paper>
+      <CreateKeyDialog opened={creating} onClose={() => setCreating(false)} workspaceId={workspace.id} />
+      <Modal opened={revoking !== null} onClose={() => setRevoking(null)} title="Revoke this key?">
+        <Stack>
+          <Text fz="sm">
+            {revoking?.name} stops working immediately; services using it get 401 on their next call.
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setRevoking(null)}>
+              Cancel
+            </Button>
+            <Button color="red" onClick={() => revoking && revoke(revoking)}>
+              Revoke key
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}
