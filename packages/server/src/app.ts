@@ -166,7 +166,9 @@ async function registerConsole(app: FastifyInstance, config: Config): Promise<vo
   const index = path.join(config.consoleDir, 'index.html');
   const built = existsSync(index);
   if (built) {
-    await app.register(fastifyStatic, { root: config.consoleDir, wildcard: false, index: false });
+    // One public wildcard route ('/*', see isPluginRoute in guard.ts) rather than a route per built file,
+    // which the guard would refuse for lacking an access declaration.
+    await app.register(fastifyStatic, { root: config.consoleDir, wildcard: true, index: false });
   }
   app.get('/', { config: { access: access.public() }, schema: { hide: true } }, async (_req, reply) => {
     if (built) return reply.type('text/html').sendFile('index.html');
