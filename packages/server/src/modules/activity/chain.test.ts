@@ -8,7 +8,8 @@ import { getRetention, purgeAll, purgeWorkspace } from './retention';
 import { exportStream, iterateActivity, searchActivity, toFilter } from './service';
 import { verifyChain } from './verify';
 
-const ctx = useTestApp();
+// No console build: the static plugin's routes are not what these tests are about.
+const ctx = useTestApp({ consoleDir: '/nonexistent-console' });
 const ADA: Actor = { type: 'user', id: '11111111-1111-4111-8111-111111111111', name: 'Ada Admin' };
 const BOT: Actor = { type: 'api_key', id: '22222222-2222-4222-8222-222222222222', name: 'ci key' };
 

@@ -110,8 +110,13 @@ export const VerifyResponse = Type.Object({
 
 export const RetentionBody = Type.Object(
   {
-    retentionDays: Type.Union([Type.Integer({ minimum: 1, maximum: 36500 }), Type.Null()], {
-      description: 'Days to keep entries; null keeps them forever',
+    // One schema with `type: [integer, null]` rather than anyOf: with type
+    // coercion on, anyOf would turn 0 into null (keep forever) instead of refusing it.
+    retentionDays: Type.Unsafe<number | null>({
+      type: ['integer', 'null'],
+      minimum: 1,
+      maximum: 36500,
+      description: 'Days to keep entries (1 to 36500); null keeps them forever',
     }),
   },
   { additionalProperties: false },

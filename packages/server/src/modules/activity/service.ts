@@ -61,7 +61,7 @@ export function toFilter(workspaceId: string | null, q: FilterQuery): ActivityFi
   const from = q.from === undefined ? undefined : new Date(q.from);
   const to = q.to === undefined ? undefined : new Date(q.to);
   if (from && to && from.getTime() >= to.getTime()) {
-    throw validationFailed([{ path: '/query/to', message: 'must be later than from' }]);
+    throw validationFailed([{ path: '/querystring/to', message: 'must be later than from' }]);
   }
   return {
     workspaceId: workspaceId?.toLowerCase() ?? null,
@@ -90,7 +90,7 @@ export function decodeCursor(cursor: string | undefined): string | null {
     ? Buffer.from(cursor.slice(CURSOR_PREFIX.length), 'base64url').toString()
     : '';
   if (!/^[1-9]\d{0,17}$/.test(id)) {
-    throw validationFailed([{ path: '/query/cursor', message: 'is not a cursor this API returned' }]);
+    throw validationFailed([{ path: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
   }
   return id;
 }
