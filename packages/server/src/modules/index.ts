@@ -3,6 +3,7 @@ import { activityRoutes } from './activity/routes';
 import { authRoutes } from './auth/routes';
 import { meRoutes } from './me/routes';
 import { healthRoutes } from './health/routes';
+import { apiKeyRoutes } from './api-keys/routes';
 import { mailPlugin } from '../mail/routes';
 import { catalogRoutes } from './catalog/routes';
 import { checkRoutes } from './check/routes';
@@ -24,4 +25,12 @@ export const MODULE_ROUTES: readonly FastifyPluginAsync[] = [
   catalogRoutes,
   checkRoutes,
   activityRoutes,
-  mailPlugin, workspaceRoutes, memberRoutes, agentRoutes, presetRoutes, policyRoutes, invitationRoutes];
+  mailPlugin,
+  workspaceRoutes,
+  memberRoutes,
+  agentRoutes,
+  presetRoutes,
+  policyRoutes,
+  invitationRoutes,
+  apiKeyRoutes,
+];

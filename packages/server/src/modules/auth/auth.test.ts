@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { as, createUser } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
 
-const ctx = useTestApp();
+// No console files: these tests are about the API (and a built console adds static routes).
+const ctx = useTestApp({ consoleDir: '/nonexistent' });
 
 function sessionCookie(res: { cookies: { name: string; value: string }[] }) {
   return res.cookies.find((c) => c.name === 'atrium_session');

@@ -5,7 +5,8 @@ import { json, useTestApp } from '../../../test/harness';
 import { linkIn, type SmtpSink, startSmtpSink } from '../../../test/smtp-sink';
 import { buildApp } from '../../app';
 
-const ctx = useTestApp();
+// No console files: these tests are about the API (and a built console adds static routes).
+const ctx = useTestApp({ consoleDir: '/nonexistent' });
 const PUBLIC = 'http://atrium.test';
 let sink: SmtpSink;
 let app: FastifyInstance;

@@ -1,0 +1,117 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { actorOf } from '../../auth/principal';
+import { access } from '../../http/access';
+import { originOf, scopeOf } from '../../http/guard';
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from './service';
+
+const tags = ['api-keys'];
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+const ApiKeyView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  prefix: Type.String({ description: 'The first characters of the secret, to recognise the key' }),
+  matrix: Nullable(Type.Record(Type.String(), Type.String())),
+  presetId: Nullable(Type.String()),
+  agentId: Nullable(Type.String()),
+  status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('expired')]),
+  expiresAt: Nullable(Type.String({ format: 'date-time' })),
+  lastUsedAt: Nullable(Type.String({ format: 'date-time' })),
+  revokedAt: Nullable(Type.String({ format: 'date-time' })),
+  createdAt: Type.String({ format: 'date-time' }),
+  createdBy: Nullable(Type.String()),
+});
+
+const WorkspaceParams = Type.Object({ workspaceId: Type.String() });
+const KeyParams = Type.Object({ workspaceId: Type.String(), id: Type.String({ format: 'uuid' }) });
+
+/**
+ * API keys (SPEC §4 "API keys"): workspace-scoped machine identities with
+ * their own matrix or preset, managed by workspace admins. The secret is in
+ * the creation answer only.
+ */
+export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/v1/workspaces/:workspaceId/api-keys',
+    {
+      config: { access: access.capability('workspace.manage') },
+      schema: {
+        tags,
+        summary: 'Create an API key (the secret is shown in this answer only)',
+        params: WorkspaceParams,
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            matrix: Type.Optional(Nullable(Type.Record(Type.String(), Type.String()))),
+            presetId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+            agentId: Type.Optional(Nullable(Type.String({ format: 'uuid' }))),
+            expiresAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            apiKey: ApiKeyView,
+            secret: Type.String({ description: '`atr_…`: store it now; it is never shown again' }),
+            revision: Type.Integer(),
+          }),
+        },
+      },
+    },
+    async (req, reply) => {
+      const scope = scopeOf(req);
+      const createdBy = req.principal?.type === 'user' ? req.principal.userId : null;
+      const result = await createApiKey(
+        app.db,
+        scope.state,
+        scope.workspaceId,
+        actorOf(req.principal),
+        createdBy,
+        req.body,
+        originOf(req),
+      );
+      // The answer carries the secret: never cache it anywhere.
+      reply.header('cache-control', 'no-store');
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.get(
+    '/v1/workspaces/:workspaceId/api-keys',
+    {
+      config: { access: access.capability('workspace.manage') },
+      schema: {
+        tags,
+        summary: 'List the workspace API keys (prefix, scope, expiry, last use; never the secret)',
+        params: WorkspaceParams,
+        response: { 200: Type.Object({ apiKeys: Type.Array(ApiKeyView) }) },
+      },
+    },
+    async (req) => ({ apiKeys: await listApiKeys(app.db, scopeOf(req).workspaceId) }),
+  );
+
+  app.get(
+    '/v1/workspaces/:workspaceId/api-keys/:id',
+    {
+      config: { access: access.capability('workspace.manage') },
+      schema: { tags, summary: 'One API key', params: KeyParams, response: { 200: ApiKeyView } },
+    },
+    async (req) => getApiKey(app.db, scopeOf(req).workspaceId, req.params.id),
+  );
+
+  app.delete(
+    '/v1/workspaces/:workspaceId/api-keys/:id',
+    {
+      config: { access: access.capability('workspace.manage') },
+      schema: {
+        tags,
+        summary: 'Revoke an API key (its next request gets 401)',
+        params: KeyParams,
+        response: { 200: Type.Object({ apiKey: ApiKeyView, revision: Type.Integer() }) },
+      },
+    },
+    async (req) =>
+      revokeApiKey(app.db, scopeOf(req).workspaceId, req.params.id, actorOf(req.principal), originOf(req)),
+  );
+};
