@@ -83,3 +83,101 @@ export function as(
       headers: { ...auth, ...((opts.headers as Record<string, string> | undefined) ?? {}) },
     }) as Promise<LightMyRequestResponse>;
 }
+
+/** A workspace created through the API by `admin` (who becomes its admin). */
+export async function createWorkspace(
+  app: FastifyInstance,
+  admin: TestUser,
+  name = `Workspace ${randomBytes(4).toString('hex')}`,
+): Promise<{ id: string; name: string }> {
+  const res = await as(app, admin)({ method: 'POST', url: '/v1/workspaces', payload: { name } });
+  if (res.statusCode !== 201) throw new Error(`create workspace failed (${res.statusCode}): ${res.body}`);
+  return { id: (res.json() as { id: string }).id, name };
+}
+
+/**
+ * Makes `user` (a new one unless given) a member of the workspace through the
+ * API: the admin invites the existing account (added at once), then sets the
+ * role (with confirmReset), agent access and grant when asked.
+ */
+export async function addMember(
+  app: FastifyInstance,
+  admin: TestUser,
+  workspaceId: string,
+  opts: {
+    user?: TestUser;
+    role?: 'admin' | 'member';
+    agentAccess?: 'all' | 'assigned';
+    matrix?: Record<string, string>;
+    presetId?: string;
+  } = {},
+): Promise<TestUser> {
+  const user = opts.user ?? (await createUser(app));
+  const call = as(app, admin);
+  const res = await call({
+    method: 'POST',
+    url: `/v1/workspaces/${workspaceId}/invitations`,
+    payload: { emails: [user.email] },
+  });
+  if (res.statusCode !== 200) throw new Error(`add member failed (${res.statusCode}): ${res.body}`);
+  const patch: Record<string, unknown> = {};
+  if (opts.role && opts.role !== 'member') Object.assign(patch, { role: opts.role, confirmReset: true });
+  if (opts.agentAccess) patch.agentAccess = opts.agentAccess;
+  if (opts.matrix) patch.matrix = opts.matrix;
+  if (opts.presetId) patch.presetId = opts.presetId;
+  if (Object.keys(patch).length > 0) {
+    const p = await call({
+      method: 'PATCH',
+      url: `/v1/workspaces/${workspaceId}/members/${user.id}`,
+      payload: patch,
+    });
+    if (p.statusCode !== 200) throw new Error(`update member failed (${p.statusCode}): ${p.body}`);
+  }
+  return user;
+}
+
+/** An agent created through the API by `creator` (who becomes its agent admin). */
+export async function createAgent(
+  app: FastifyInstance,
+  creator: TestUser,
+  workspaceId: string,
+  opts: { name?: string; plan?: 'starter' | 'pro' | 'enterprise' } = {},
+): Promise<{ id: string; name: string; status: string | null }> {
+  const name = opts.name ?? `Agent ${randomBytes(4).toString('hex')}`;
+  const res = await as(
+    app,
+    creator,
+  )({
+    method: 'POST',
+    url: `/v1/workspaces/${workspaceId}/agents`,
+    payload: { name, plan: opts.plan ?? 'starter' },
+  });
+  if (res.statusCode !== 201) throw new Error(`create agent failed (${res.statusCode}): ${res.body}`);
+  const body = res.json() as { id: string; status: string | null };
+  return { id: body.id, name, status: body.status };
+}
+
+/** Gives `user` a role (and optionally a grant) on an agent through the API, acting as `actor`. */
+export async function addAgentMember(
+  app: FastifyInstance,
+  actor: TestUser,
+  workspaceId: string,
+  agentId: string,
+  user: TestUser,
+  opts: { role?: 'agent_admin' | 'agent_user'; matrix?: Record<string, string>; presetId?: string } = {},
+): Promise<void> {
+  const res = await as(
+    app,
+    actor,
+  )({
+    method: 'POST',
+    url: `/v1/workspaces/${workspaceId}/agents/${agentId}/members`,
+    payload: {
+      email: user.email,
+      role: opts.role ?? 'agent_user',
+      matrix: opts.matrix,
+      presetId: opts.presetId,
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(`add agent member failed (${res.statusCode}): ${res.body}`);
+}

@@ -41,7 +41,11 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/agents',
     {
       config: { access: access.capability('workspace.read') },
-      schema: { tags, summary: 'The agents you have access to (workspace admins: all)', params: WorkspaceParams },
+      schema: {
+        tags,
+        summary: 'The agents you have access to (workspace admins: all)',
+        params: WorkspaceParams,
+      },
     },
     async (req) => {
       const scope = scopeOf(req);
@@ -71,7 +75,10 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         writeContext(req),
       );
       reply.status(201);
-      return { ...(await getAgent(app.db, await fresh(scope.workspaceId, revision), scope.subject, id)), revision };
+      return {
+        ...(await getAgent(app.db, await fresh(scope.workspaceId, revision), scope.subject, id)),
+        revision,
+      };
     },
   );
 
@@ -91,7 +98,12 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/agents/:agentId',
     {
       config: { access: access.capability('agent.manage') },
-      schema: { tags, summary: 'Rename an agent or change its plan', params: AgentParams, body: UpdateAgentBody },
+      schema: {
+        tags,
+        summary: 'Rename an agent or change its plan',
+        params: AgentParams,
+        body: UpdateAgentBody,
+      },
     },
     async (req) => {
       const scope = scopeOf(req);
@@ -104,7 +116,10 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         { name: req.body.name?.trim(), plan: req.body.plan },
         writeContext(req),
       );
-      return { ...(await getAgent(app.db, await fresh(scope.workspaceId, revision), scope.subject, agentId)), revision };
+      return {
+        ...(await getAgent(app.db, await fresh(scope.workspaceId, revision), scope.subject, agentId)),
+        revision,
+      };
     },
   );
 
@@ -125,7 +140,14 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       async (req) => {
         const scope = scopeOf(req);
         const { agentId } = req.params;
-        const { revision } = await decideAgent(app.db, scope.state, scope.subject, agentId, decision, writeContext(req));
+        const { revision } = await decideAgent(
+          app.db,
+          scope.state,
+          scope.subject,
+          agentId,
+          decision,
+          writeContext(req),
+        );
         return {
           ...(await getAgent(app.db, await fresh(scope.workspaceId, revision), scope.subject, agentId)),
           revision,
@@ -138,7 +160,12 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/agents/:agentId',
     {
       config: { access: access.capability('agent.manage') },
-      schema: { tags, summary: "Delete an agent (type its name to confirm)", params: AgentParams, body: DeleteAgentBody },
+      schema: {
+        tags,
+        summary: 'Delete an agent (type its name to confirm)',
+        params: AgentParams,
+        body: DeleteAgentBody,
+      },
     },
     async (req) => {
       const scope = scopeOf(req);
@@ -150,7 +177,11 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/agents/:agentId/members',
     {
       config: { access: access.capability('agent.read') },
-      schema: { tags, summary: 'The users of an agent, with their agent role and grant', params: AgentParams },
+      schema: {
+        tags,
+        summary: 'The users of an agent, with their agent role and grant',
+        params: AgentParams,
+      },
     },
     async (req) => {
       const scope = scopeOf(req);

@@ -31,7 +31,11 @@ export const AddAgentMemberBody = Type.Object(
   {
     userId: Type.Optional(Type.String({ description: 'A member of the workspace' })),
     email: Type.Optional(
-      Type.String({ format: 'email', maxLength: 320, description: 'Any existing account; it joins the workspace' }),
+      Type.String({
+        format: 'email',
+        maxLength: 320,
+        description: 'Any existing account; it joins the workspace',
+      }),
     ),
     role: AgentRole,
     ...GrantFields,

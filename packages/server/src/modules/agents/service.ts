@@ -73,7 +73,11 @@ async function agentRows(db: Kysely<DB>, workspaceId: string, agentId?: string) 
   return qb.orderBy('a.created_at').orderBy('a.id').execute();
 }
 
-function present(state: WorkspaceState, subject: Subject, row: Awaited<ReturnType<typeof agentRows>>[number]): AgentView {
+function present(
+  state: WorkspaceState,
+  subject: Subject,
+  row: Awaited<ReturnType<typeof agentRows>>[number],
+): AgentView {
   const can = canBlock(state, subject, row.id);
   const seesPlan = can['agent.view_plan'] === true;
   const myRole =
@@ -92,9 +96,15 @@ function present(state: WorkspaceState, subject: Subject, row: Awaited<ReturnTyp
 }
 
 /** The agents the caller has access to (workspace admins: all; SPEC §4 "Membership"). */
-export async function listAgents(db: Kysely<DB>, state: WorkspaceState, subject: Subject): Promise<AgentView[]> {
+export async function listAgents(
+  db: Kysely<DB>,
+  state: WorkspaceState,
+  subject: Subject,
+): Promise<AgentView[]> {
   const rows = await agentRows(db, state.workspaceId);
-  return rows.filter((r) => hasCapability(state, subject, 'agent.read', r.id)).map((r) => present(state, subject, r));
+  return rows
+    .filter((r) => hasCapability(state, subject, 'agent.read', r.id))
+    .map((r) => present(state, subject, r));
 }
 
 /** One agent (the guard already answered 404 when the caller has no access to it). */
@@ -190,7 +200,11 @@ export async function updateAgent(
     const before = await lockedAgent(tx, state.workspaceId, agentId);
     let changed = false;
     if (patch.name !== undefined && patch.name !== before.name) {
-      await tx.updateTable('agents').set({ name: patch.name, updated_at: sql`now()` }).where('id', '=', agentId).execute();
+      await tx
+        .updateTable('agents')
+        .set({ name: patch.name, updated_at: sql`now()` })
+        .where('id', '=', agentId)
+        .execute();
       await recordActivity(tx, {
         workspaceId: state.workspaceId,
         actor: ctx.actor,
@@ -281,7 +295,11 @@ export async function deleteAgent(
   return inTransaction(db, async (tx) => {
     const agent = await lockedAgent(tx, state.workspaceId, agentId);
     requireConfirmation(confirm, agent.name, 'agent name');
-    await tx.deleteFrom('agents').where('workspace_id', '=', state.workspaceId).where('id', '=', agentId).execute();
+    await tx
+      .deleteFrom('agents')
+      .where('workspace_id', '=', state.workspaceId)
+      .where('id', '=', agentId)
+      .execute();
     await recordActivity(tx, {
       workspaceId: state.workspaceId,
       actor: ctx.actor,
@@ -314,7 +332,16 @@ async function agentMemberRows(db: Kysely<DB>, workspaceId: string, agentId: str
     .innerJoin('workspace_members as m', (j) =>
       j.onRef('m.workspace_id', '=', 'am.workspace_id').onRef('m.user_id', '=', 'am.user_id'),
     )
-    .select(['am.user_id', 'u.email', 'u.name', 'am.role', 'm.role as workspace_role', 'am.matrix', 'am.preset_id', 'am.created_at'])
+    .select([
+      'am.user_id',
+      'u.email',
+      'u.name',
+      'am.role',
+      'm.role as workspace_role',
+      'am.matrix',
+      'am.preset_id',
+      'am.created_at',
+    ])
     .where('am.workspace_id', '=', workspaceId)
     .where('am.agent_id', '=', agentId);
   if (userId) qb = qb.where('am.user_id', '=', userId);
@@ -505,7 +532,11 @@ export async function updateAgentMember(
       if (changes.length > 0 || current.presetId !== grant.presetId) {
         await tx
           .updateTable('agent_members')
-          .set({ matrix: grant.matrix ? JSON.stringify(grant.matrix) : null, preset_id: grant.presetId, updated_at: sql`now()` })
+          .set({
+            matrix: grant.matrix ? JSON.stringify(grant.matrix) : null,
+            preset_id: grant.presetId,
+            updated_at: sql`now()`,
+          })
           .where('agent_id', '=', agentId)
           .where('user_id', '=', userId)
           .execute();
@@ -538,9 +569,16 @@ export async function removeAgentMember(
   return inTransaction(db, async (tx) => {
     const before = await lockedAgentMember(tx, state.workspaceId, agentId, userId);
     if ('userId' in actor && actor.userId === userId) {
-      throw problem('forbidden', 'Nobody removes their own agent role; ask another agent admin or a workspace admin');
+      throw problem(
+        'forbidden',
+        'Nobody removes their own agent role; ask another agent admin or a workspace admin',
+      );
     }
-    await tx.deleteFrom('agent_members').where('agent_id', '=', agentId).where('user_id', '=', userId).execute();
+    await tx
+      .deleteFrom('agent_members')
+      .where('agent_id', '=', agentId)
+      .where('user_id', '=', userId)
+      .execute();
     await recordActivity(tx, {
       workspaceId: state.workspaceId,
       actor: ctx.actor,

@@ -60,11 +60,22 @@ export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/invitations/:id/resend',
     {
       config: { access: access.capability('workspace.read') },
-      schema: { tags, summary: 'Send the invitation again with a new link (the old link dies)', params: InvitationParams },
+      schema: {
+        tags,
+        summary: 'Send the invitation again with a new link (the old link dies)',
+        params: InvitationParams,
+      },
     },
     async (req) => {
       const scope = scopeOf(req);
-      return resendInvitation(app.db, app.config, scope.state, scope.subject, req.params.id, writeContext(req));
+      return resendInvitation(
+        app.db,
+        app.config,
+        scope.state,
+        scope.subject,
+        req.params.id,
+        writeContext(req),
+      );
     },
   );
 
@@ -99,12 +110,19 @@ export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.public(), rateLimit: perIpRateLimit(app) },
       schema: {
         tags,
-        summary: 'Accept an invitation: signed in with the invited email, or with name and password to sign up',
+        summary:
+          'Accept an invitation: signed in with the invited email, or with name and password to sign up',
         body: AcceptBody,
       },
     },
     async (req, reply) => {
-      const { session, ...result } = await acceptInvitation(app.db, app.config, req.principal, req.body, originOf(req));
+      const { session, ...result } = await acceptInvitation(
+        app.db,
+        app.config,
+        req.principal,
+        req.body,
+        originOf(req),
+      );
       if (session) {
         setSessionCookies(reply, app.config, session, session.csrfToken);
         reply.status(201);

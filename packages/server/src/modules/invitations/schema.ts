@@ -23,7 +23,11 @@ export const InviteBody = Type.Object(
           },
           { additionalProperties: false },
         ),
-        { maxItems: 50, description: 'Invite to these agents (with an agent role and grant each) instead of the whole workspace' },
+        {
+          maxItems: 50,
+          description:
+            'Invite to these agents (with an agent role and grant each) instead of the whole workspace',
+        },
       ),
     ),
   },
@@ -51,7 +55,9 @@ export const ListInvitationsQuery = Type.Object(
 export const AcceptBody = Type.Object(
   {
     token: Type.String({ minLength: 1, maxLength: 200 }),
-    name: Type.Optional(Type.String({ maxLength: 200, description: 'With password: create the account and join' })),
+    name: Type.Optional(
+      Type.String({ maxLength: 200, description: 'With password: create the account and join' }),
+    ),
     password: Type.Optional(Type.String({ maxLength: 256 })),
   },
   { additionalProperties: false },

@@ -7,7 +7,13 @@ import type { Principal } from '../../auth/principal';
 import { createSession } from '../../auth/sessions';
 import { csrfTokenFor, randomToken, sha256 } from '../../auth/tokens';
 import type { Config } from '../../config';
-import type { AgentRoleColumn, DB, InvitationAgentJson, MatrixJson, WorkspaceRoleColumn } from '../../db/schema';
+import type {
+  AgentRoleColumn,
+  DB,
+  InvitationAgentJson,
+  MatrixJson,
+  WorkspaceRoleColumn,
+} from '../../db/schema';
 import { notFound, problem, validationFailed } from '../../errors';
 import { enqueueEmail } from '../../mail/outbox';
 import { bumpRevision } from '../access/revision';
@@ -66,7 +72,12 @@ function acceptUrl(config: Config, token: string): string {
  * the engine's `hasCapability`; the route declares `workspace.read` because
  * what is needed depends on the body.
  */
-function authorizeInvite(state: WorkspaceState, actor: Subject, input: InviteInput, agents: InvitationAgentJson[]) {
+function authorizeInvite(
+  state: WorkspaceState,
+  actor: Subject,
+  input: InviteInput,
+  agents: InvitationAgentJson[],
+) {
   const manage = hasCapability(state, actor, 'workspace.manage');
   for (const a of agents) {
     if (!state.agents.has(a.agentId) || !hasCapability(state, actor, 'agent.read', a.agentId)) {
@@ -85,9 +96,13 @@ function authorizeInvite(state: WorkspaceState, actor: Subject, input: InviteInp
     input.matrix != null ||
     input.presetId != null;
   if (workspaceWide) {
-    throw problem('forbidden', 'Only workspace admins set a workspace role, agent access or workspace permissions', {
-      required: { capability: 'workspace.manage' },
-    });
+    throw problem(
+      'forbidden',
+      'Only workspace admins set a workspace role, agent access or workspace permissions',
+      {
+        required: { capability: 'workspace.manage' },
+      },
+    );
   }
   for (const a of agents) {
     if (!hasCapability(state, actor, 'agent.manage', a.agentId)) {
@@ -96,20 +111,39 @@ function authorizeInvite(state: WorkspaceState, actor: Subject, input: InviteInp
         agentId: a.agentId,
       });
     }
-    assertWithinOwnGrant(state, actor, a.agentId, grantMatrix(state, { matrix: a.matrix, presetId: a.presetId }));
+    assertWithinOwnGrant(
+      state,
+      actor,
+      a.agentId,
+      grantMatrix(state, { matrix: a.matrix, presetId: a.presetId }),
+    );
   }
 }
 
 async function names(tx: Transaction<DB> | Kysely<DB>, workspaceId: string, agentIds: string[]) {
-  const ws = await tx.selectFrom('workspaces').select('name').where('id', '=', workspaceId).executeTakeFirstOrThrow();
+  const ws = await tx
+    .selectFrom('workspaces')
+    .select('name')
+    .where('id', '=', workspaceId)
+    .executeTakeFirstOrThrow();
   const agents = agentIds.length
-    ? await tx.selectFrom('agents').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('id', 'in', agentIds).execute()
+    ? await tx
+        .selectFrom('agents')
+        .select(['id', 'name'])
+        .where('workspace_id', '=', workspaceId)
+        .where('id', 'in', agentIds)
+        .execute()
     : [];
   return { workspace: ws.name, agents: agents.map((a) => a.name) };
 }
 
 /** Gives an (existing) user the agent roles of an invitation; returns how many were new. */
-async function grantAgentRoles(tx: Transaction<DB>, workspaceId: string, userId: string, agents: InvitationAgentJson[]) {
+async function grantAgentRoles(
+  tx: Transaction<DB>,
+  workspaceId: string,
+  userId: string,
+  agents: InvitationAgentJson[],
+) {
   let added = 0;
   for (const a of agents) {
     const exists = await tx
@@ -189,13 +223,23 @@ export async function invite(
   const role = input.role ?? 'member';
   const agentAccess = role === 'admin' ? 'all' : (input.agentAccess ?? 'assigned');
   const membership: Membership = { role, agentAccess, grant: workspaceGrant, agents };
-  const targetKey = agents.length === 0 ? 'workspace' : `agents:${agents.map((a) => a.agentId).sort().join(',')}`;
+  const targetKey =
+    agents.length === 0
+      ? 'workspace'
+      : `agents:${agents
+          .map((a) => a.agentId)
+          .sort()
+          .join(',')}`;
   const inviterId = ctx.actor.type === 'user' ? ctx.actor.id : null;
   const inviterName = ctx.actor.name ?? 'Someone';
 
   return inTransaction(db, async (tx) => {
     await lockWorkspace(tx, state.workspaceId);
-    const label = await names(tx, state.workspaceId, agents.map((a) => a.agentId));
+    const label = await names(
+      tx,
+      state.workspaceId,
+      agents.map((a) => a.agentId),
+    );
     const results: InviteResult[] = [];
     const seen = new Set<string>();
     let accessChanged = false;
@@ -208,7 +252,11 @@ export async function invite(
       if (seen.has(email)) continue;
       seen.add(email);
 
-      const user = await tx.selectFrom('users').select(['id', 'name']).where('email', '=', email).executeTakeFirst();
+      const user = await tx
+        .selectFrom('users')
+        .select(['id', 'name'])
+        .where('email', '=', email)
+        .executeTakeFirst();
       if (user) {
         const { joined, agentRoles } = await applyMembership(tx, state.workspaceId, user.id, membership);
         if (!joined && agentRoles === 0) {
@@ -221,7 +269,14 @@ export async function invite(
           actor: ctx.actor,
           action: joined ? 'member.added' : 'agent_member.added',
           target: { type: 'member', id: user.id },
-          after: { email, role, agentAccess, presetId: workspaceGrant?.presetId ?? null, agents, via: 'invitation' },
+          after: {
+            email,
+            role,
+            agentAccess,
+            presetId: workspaceGrant?.presetId ?? null,
+            agents,
+            via: 'invitation',
+          },
           origin: ctx.origin,
         });
         const mail = addedToWorkspaceTemplate({
@@ -231,7 +286,11 @@ export async function invite(
           agents: label.agents,
           url: config.publicUrl,
         });
-        await enqueueEmail(tx, { to: email, ...mail, idempotencyKey: `workspace_added:${state.workspaceId}:${user.id}:${Date.now()}` });
+        await enqueueEmail(tx, {
+          to: email,
+          ...mail,
+          idempotencyKey: `workspace_added:${state.workspaceId}:${user.id}:${Date.now()}`,
+        });
         results.push({ email, status: 'added', userId: user.id });
         continue;
       }
@@ -319,8 +378,12 @@ type InvitationRow = {
   updated_at: unknown;
 };
 
-function statusOf(row: { status: 'pending' | 'accepted' | 'revoked'; expires_at: unknown }): InvitationStatus {
-  if (row.status === 'pending' && new Date(row.expires_at as string).getTime() <= Date.now()) return 'expired';
+function statusOf(row: {
+  status: 'pending' | 'accepted' | 'revoked';
+  expires_at: unknown;
+}): InvitationStatus {
+  if (row.status === 'pending' && new Date(row.expires_at as string).getTime() <= Date.now())
+    return 'expired';
   return row.status;
 }
 
@@ -386,17 +449,23 @@ export async function listInvitations(
 ) {
   let qb = selectInvitations(db, state.workspaceId);
   if (status === 'pending') qb = qb.where('i.status', '=', 'pending').where('i.expires_at', '>', new Date());
-  else if (status === 'expired') qb = qb.where('i.status', '=', 'pending').where('i.expires_at', '<=', new Date());
+  else if (status === 'expired')
+    qb = qb.where('i.status', '=', 'pending').where('i.expires_at', '<=', new Date());
   else if (status !== 'all') qb = qb.where('i.status', '=', status);
-  const rows = (await qb.orderBy('i.created_at', 'desc').orderBy('i.id').limit(1000).execute()) as InvitationRow[];
+  const rows = (await qb
+    .orderBy('i.created_at', 'desc')
+    .orderBy('i.id')
+    .limit(1000)
+    .execute()) as InvitationRow[];
   return rows.filter((r) => manages(state, actor, r.agents as InvitationAgentJson[])).map(present);
 }
 
 async function managedInvitation(tx: Transaction<DB>, state: WorkspaceState, actor: Subject, id: string) {
   requireUuid(id, 'invitation');
-  const row = (await selectInvitations(tx, state.workspaceId).where('i.id', '=', id).forUpdate('i').executeTakeFirst()) as
-    | InvitationRow
-    | undefined;
+  const row = (await selectInvitations(tx, state.workspaceId)
+    .where('i.id', '=', id)
+    .forUpdate('i')
+    .executeTakeFirst()) as InvitationRow | undefined;
   // One the caller does not manage is as invisible as one that does not exist.
   if (!row || !manages(state, actor, row.agents as InvitationAgentJson[])) throw notFound('invitation');
   return row;
@@ -423,12 +492,21 @@ export async function resendInvitation(
     const expiresAt = new Date(Date.now() + config.invitationTtlDays * DAY_MS);
     const updated = await tx
       .updateTable('invitations')
-      .set({ token_hash: sha256(token), expires_at: expiresAt, sent_count: sql`sent_count + 1`, updated_at: sql`now()` })
+      .set({
+        token_hash: sha256(token),
+        expires_at: expiresAt,
+        sent_count: sql`sent_count + 1`,
+        updated_at: sql`now()`,
+      })
       .where('id', '=', row.id)
       .returning('sent_count')
       .executeTakeFirstOrThrow();
     const agents = row.agents as InvitationAgentJson[];
-    const label = await names(tx, state.workspaceId, agents.map((a) => a.agentId));
+    const label = await names(
+      tx,
+      state.workspaceId,
+      agents.map((a) => a.agentId),
+    );
     const mail = invitationTemplate({
       inviter: ctx.actor.name ?? 'Someone',
       workspace: label.workspace,
@@ -436,7 +514,11 @@ export async function resendInvitation(
       url: acceptUrl(config, token),
       expiresInDays: config.invitationTtlDays,
     });
-    await enqueueEmail(tx, { to: row.email, ...mail, idempotencyKey: `invitation:${row.id}:${updated.sent_count}` });
+    await enqueueEmail(tx, {
+      to: row.email,
+      ...mail,
+      idempotencyKey: `invitation:${row.id}:${updated.sent_count}`,
+    });
     await recordActivity(tx, {
       workspaceId: state.workspaceId,
       actor: ctx.actor,
@@ -446,16 +528,25 @@ export async function resendInvitation(
       after: { email: row.email, expiresAt },
       origin: ctx.origin,
     });
-    const [fresh] = (await selectInvitations(tx, state.workspaceId).where('i.id', '=', row.id).execute()) as InvitationRow[];
+    const [fresh] = (await selectInvitations(tx, state.workspaceId)
+      .where('i.id', '=', row.id)
+      .execute()) as InvitationRow[];
     return present(fresh as InvitationRow);
   });
 }
 
 /** Revokes a pending invitation: its link stops working at once (410 `invitation_revoked`). */
-export async function revokeInvitation(db: Kysely<DB>, state: WorkspaceState, actor: Subject, id: string, ctx: WriteContext) {
+export async function revokeInvitation(
+  db: Kysely<DB>,
+  state: WorkspaceState,
+  actor: Subject,
+  id: string,
+  ctx: WriteContext,
+) {
   return inTransaction(db, async (tx) => {
     const row = await managedInvitation(tx, state, actor, id);
-    if (row.status === 'accepted') throw problem('invitation_used', 'This invitation was accepted: remove the member instead');
+    if (row.status === 'accepted')
+      throw problem('invitation_used', 'This invitation was accepted: remove the member instead');
     if (row.status === 'pending') {
       await tx
         .updateTable('invitations')
@@ -498,7 +589,11 @@ async function byToken(db: Kysely<DB> | Transaction<DB>, token: string, lock = f
     .where('i.token_hash', '=', sha256(token));
   if (lock) qb = qb.forUpdate('i');
   const row = await qb.executeTakeFirst();
-  if (!row) throw problem('token_invalid', 'This invitation link is invalid (it may have been re-sent: use the newest email)');
+  if (!row)
+    throw problem(
+      'token_invalid',
+      'This invitation link is invalid (it may have been re-sent: use the newest email)',
+    );
   return row;
 }
 
@@ -511,7 +606,16 @@ export async function lookupInvitation(db: Kysely<DB>, token: string) {
   const row = await byToken(db, token);
   const agents = row.agents as InvitationAgentJson[];
   const agentNames = agents.length
-    ? await db.selectFrom('agents').select('name').where('workspace_id', '=', row.workspace_id).where('id', 'in', agents.map((a) => a.agentId)).execute()
+    ? await db
+        .selectFrom('agents')
+        .select('name')
+        .where('workspace_id', '=', row.workspace_id)
+        .where(
+          'id',
+          'in',
+          agents.map((a) => a.agentId),
+        )
+        .execute()
     : [];
   const account = await db.selectFrom('users').select('id').where('email', '=', row.email).executeTakeFirst();
   return {
@@ -555,7 +659,10 @@ export async function acceptInvitation(
   let passwordHash: string | null = null;
   if (!principal) {
     if (input.name === undefined || input.password === undefined) {
-      throw problem('unauthenticated', 'Sign in with the invited email, or send name and password to create the account');
+      throw problem(
+        'unauthenticated',
+        'Sign in with the invited email, or send name and password to create the account',
+      );
     }
     if (!input.name.trim()) throw validationFailed([{ path: '/body/name', message: 'must not be empty' }]);
     const weak = passwordProblem(input.password);
@@ -566,19 +673,27 @@ export async function acceptInvitation(
     const inv = await byToken(tx, input.token, true);
     if (inv.status === 'revoked') throw problem('invitation_revoked');
     if (inv.status === 'accepted') throw problem('invitation_used');
-    if (statusOf(inv) === 'expired') throw problem('invitation_expired', 'This invitation has expired: ask for a new one');
+    if (statusOf(inv) === 'expired')
+      throw problem('invitation_expired', 'This invitation has expired: ask for a new one');
 
     let userId: string;
     let actorName: string;
     let session: AcceptResult['session'];
     if (principal) {
       if (normalizeEmail(principal.email) !== inv.email) {
-        throw problem('invitation_email_mismatch', `This invitation was sent to another address; sign in as that address`);
+        throw problem(
+          'invitation_email_mismatch',
+          `This invitation was sent to another address; sign in as that address`,
+        );
       }
       userId = principal.userId;
       actorName = principal.name || principal.email;
     } else {
-      const taken = await tx.selectFrom('users').select('id').where('email', '=', inv.email).executeTakeFirst();
+      const taken = await tx
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', inv.email)
+        .executeTakeFirst();
       if (taken) throw problem('email_taken', 'An account with this email exists: sign in, then accept');
       const user = await tx
         .insertInto('users')
@@ -603,13 +718,20 @@ export async function acceptInvitation(
         after: { email: inv.email, name: user.name, via: 'invitation' },
         origin,
       });
-      const s = await createSession(tx, config, { userId, ip: origin.ip, userAgent: origin.userAgent, method: 'password' });
+      const s = await createSession(tx, config, {
+        userId,
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+        method: 'password',
+      });
       session = { token: s.token, expiresAt: s.expiresAt, csrfToken: csrfTokenFor(s.token) };
     }
 
     const agents = inv.agents as InvitationAgentJson[];
     const grant: StoredGrant | null =
-      inv.matrix || inv.preset_id ? { matrix: (inv.matrix as MatrixJson | null) ?? null, presetId: inv.preset_id } : null;
+      inv.matrix || inv.preset_id
+        ? { matrix: (inv.matrix as MatrixJson | null) ?? null, presetId: inv.preset_id }
+        : null;
     const { joined, agentRoles } = await applyMembership(tx, inv.workspace_id, userId, {
       role: inv.role,
       agentAccess: inv.agent_access,
@@ -636,7 +758,13 @@ export async function acceptInvitation(
         actor,
         action: 'member.added',
         target: { type: 'member', id: userId },
-        after: { role: inv.role, agentAccess: inv.agent_access, presetId: inv.preset_id, agents, via: 'invitation' },
+        after: {
+          role: inv.role,
+          agentAccess: inv.agent_access,
+          presetId: inv.preset_id,
+          agents,
+          via: 'invitation',
+        },
         origin,
       });
     }

@@ -68,7 +68,10 @@ export function addedToWorkspaceTemplate(v: {
     text: `Hello ${v.name},\n\n${v.inviter} added you to ${target} on Atrium.\n\nOpen it: ${v.url}\n`,
     html: html(
       subject,
-      [`Hello ${escapeHtml(v.name)},`, `${escapeHtml(v.inviter)} added you to <strong>${escapeHtml(target)}</strong> on Atrium.`],
+      [
+        `Hello ${escapeHtml(v.name)},`,
+        `${escapeHtml(v.inviter)} added you to <strong>${escapeHtml(target)}</strong> on Atrium.`,
+      ],
       { label: 'Open Atrium', url: v.url },
     ),
   };

@@ -41,7 +41,11 @@ function likePattern(q: string): string {
  * stable). Last activity is the later of the account's last sign-in/use and
  * the member's latest activity-log entry in this workspace.
  */
-export async function findMembers(db: Kysely<DB>, workspaceId: string, query: MemberQuery): Promise<MemberRow[]> {
+export async function findMembers(
+  db: Kysely<DB>,
+  workspaceId: string,
+  query: MemberQuery,
+): Promise<MemberRow[]> {
   let qb = db
     .selectFrom('workspace_members as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -63,10 +67,7 @@ export async function findMembers(db: Kysely<DB>, workspaceId: string, query: Me
   if (query.q) {
     const pattern = likePattern(query.q.trim());
     qb = qb.where((eb) =>
-      eb.or([
-        eb(sql`lower(u.email)`, 'like', pattern),
-        eb(sql`lower(u.name)`, 'like', pattern),
-      ]),
+      eb.or([eb(sql`lower(u.email)`, 'like', pattern), eb(sql`lower(u.name)`, 'like', pattern)]),
     );
   }
   if (query.role) qb = qb.where('m.role', '=', query.role);
@@ -89,7 +90,9 @@ export async function findMemberAgents(
   if (userIds.length === 0) return [];
   return db
     .selectFrom('agent_members as am')
-    .innerJoin('agents as a', (j) => j.onRef('a.id', '=', 'am.agent_id').onRef('a.workspace_id', '=', 'am.workspace_id'))
+    .innerJoin('agents as a', (j) =>
+      j.onRef('a.id', '=', 'am.agent_id').onRef('a.workspace_id', '=', 'am.workspace_id'),
+    )
     .select(['am.user_id', 'am.agent_id', 'a.name as agent_name', 'am.role', 'am.matrix', 'am.preset_id'])
     .where('am.workspace_id', '=', workspaceId)
     .where('am.user_id', 'in', userIds)

@@ -39,7 +39,11 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/members/export.csv',
     {
       config: { access: access.capability('workspace.manage') },
-      schema: { tags, summary: 'The member list as CSV (roles, agents, last activity)', params: WorkspaceParams },
+      schema: {
+        tags,
+        summary: 'The member list as CSV (roles, agents, last activity)',
+        params: WorkspaceParams,
+      },
     },
     async (req, reply) => {
       const scope = scopeOf(req);
@@ -119,7 +123,14 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const scope = scopeOf(req);
-      return removeMember(app.db, scope.state, scope.subject, req.params.userId, req.body.confirm, writeContext(req));
+      return removeMember(
+        app.db,
+        scope.state,
+        scope.subject,
+        req.params.userId,
+        req.body.confirm,
+        writeContext(req),
+      );
     },
   );
 

@@ -20,7 +20,9 @@ export const UpdateMemberBody = Type.Object(
   {
     role: Type.Optional(Role),
     confirmReset: Type.Optional(
-      Type.Boolean({ description: "Required (true) with a role change: the member's agent permissions are reset" }),
+      Type.Boolean({
+        description: "Required (true) with a role change: the member's agent permissions are reset",
+      }),
     ),
     agentAccess: Type.Optional(AgentAccess),
     ...GrantFields,
@@ -32,7 +34,8 @@ export const BulkPermissionsBody = Type.Object(
   {
     userIds: Type.Array(Type.String(), { minItems: 1, maxItems: 100 }),
     mode: Type.Union([Type.Literal('replace'), Type.Literal('merge')], {
-      description: '`replace`: the matrix (or preset) becomes the grant; `merge`: only the items named change',
+      description:
+        '`replace`: the matrix (or preset) becomes the grant; `merge`: only the items named change',
     }),
     ...GrantFields,
   },

@@ -3,12 +3,12 @@ import {
   hasCapability,
   isArea,
   isPermission,
+  isSensitive,
   levelOf,
   type Matrix,
   mergeMatrix,
   type Permission,
   permissionsOf,
-  isSensitive,
   type Subject,
   type WorkspaceState,
 } from '@atrium/policy';
@@ -245,6 +245,10 @@ export async function updateMember(
     const workspaceId = state.workspaceId;
     await lockWorkspace(tx, workspaceId);
     const before = await lockedMember(tx, workspaceId, userId);
+    // The last admin demoting themselves hears the more specific `last_admin`.
+    if (patch.role === 'member' && before.role === 'admin' && (await countAdmins(tx, workspaceId)) <= 1) {
+      throw problem('last_admin', 'The last admin of a workspace cannot be demoted');
+    }
     refuseSelf(actor, userId, 'edits');
     let changed = false;
     const target = { type: 'member', id: userId };
@@ -273,7 +277,13 @@ export async function updateMember(
       newGrant = { matrix: null, presetId: null };
       await tx
         .updateTable('workspace_members')
-        .set({ role: patch.role, agent_access: agentAccess, matrix: null, preset_id: null, updated_at: sql`now()` })
+        .set({
+          role: patch.role,
+          agent_access: agentAccess,
+          matrix: null,
+          preset_id: null,
+          updated_at: sql`now()`,
+        })
         .where('workspace_id', '=', workspaceId)
         .where('user_id', '=', userId)
         .execute();
@@ -399,7 +409,8 @@ export async function bulkUpdatePermissions(
       : [];
     const found = new Set(rows.map((r) => r.user_id));
     const missing = userIds.filter((id) => !found.has(id));
-    if (missing.length > 0) throw problem('not_found', 'Some users are not members of this workspace', { userIds: missing });
+    if (missing.length > 0)
+      throw problem('not_found', 'Some users are not members of this workspace', { userIds: missing });
     const results: { userId: string; changes: string[] }[] = [];
     for (const row of rows) {
       const current: StoredGrant = { matrix: row.matrix as MatrixJson | null, presetId: row.preset_id };
@@ -414,7 +425,11 @@ export async function bulkUpdatePermissions(
       if (changes.length === 0 && current.presetId === next.presetId) continue;
       await tx
         .updateTable('workspace_members')
-        .set({ matrix: next.matrix ? JSON.stringify(next.matrix) : null, preset_id: next.presetId, updated_at: sql`now()` })
+        .set({
+          matrix: next.matrix ? JSON.stringify(next.matrix) : null,
+          preset_id: next.presetId,
+          updated_at: sql`now()`,
+        })
         .where('workspace_id', '=', workspaceId)
         .where('user_id', '=', row.user_id)
         .execute();
@@ -453,14 +468,25 @@ export async function removeMember(
     await lockWorkspace(tx, workspaceId);
     const member = await lockedMember(tx, workspaceId, userId);
     if ('userId' in actor && actor.userId === userId) {
+      if (member.role === 'admin' && (await countAdmins(tx, workspaceId)) <= 1) {
+        throw problem('last_admin', 'The last admin of a workspace cannot be removed');
+      }
       throw problem('forbidden', 'To remove yourself, leave the workspace (POST …/leave)');
     }
-    const user = await tx.selectFrom('users').select(['email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    const user = await tx
+      .selectFrom('users')
+      .select(['email'])
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow();
     requireConfirmation(confirm?.trim().toLowerCase(), user.email, "member's email");
     if (member.role === 'admin' && (await countAdmins(tx, workspaceId)) <= 1) {
       throw problem('last_admin', 'The last admin of a workspace cannot be removed');
     }
-    await tx.deleteFrom('workspace_members').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).execute();
+    await tx
+      .deleteFrom('workspace_members')
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .execute();
     await recordActivity(tx, {
       workspaceId,
       actor: ctx.actor,
@@ -481,7 +507,11 @@ export async function leaveWorkspace(db: Kysely<DB>, workspaceId: string, userId
     if (member.role === 'admin' && (await countAdmins(tx, workspaceId)) <= 1) {
       throw problem('last_admin', 'You are the last admin: make someone else admin before leaving');
     }
-    await tx.deleteFrom('workspace_members').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).execute();
+    await tx
+      .deleteFrom('workspace_members')
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .execute();
     await recordActivity(tx, {
       workspaceId,
       actor: ctx.actor,

@@ -1,7 +1,7 @@
 import { isPermission, NAMED_POLICIES, type NamedPolicy, type WorkspaceState } from '@atrium/policy';
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/schema';
-import { notFound, validationFailed, type FieldIssue } from '../../errors';
+import { type FieldIssue, notFound, validationFailed } from '../../errors';
 import { bumpRevision } from '../access/revision';
 import { recordActivity } from '../activity/record';
 import { inTransaction, lockWorkspace, type WriteContext } from '../workspaces/common';
@@ -16,9 +16,17 @@ export interface PoliciesView {
 }
 
 /** The workspace's named policies and generic caps. */
-export async function getPolicies(db: Kysely<DB>, workspaceId: string, revision: number): Promise<PoliciesView> {
+export async function getPolicies(
+  db: Kysely<DB>,
+  workspaceId: string,
+  revision: number,
+): Promise<PoliciesView> {
   const [row, caps] = await Promise.all([
-    db.selectFrom('workspace_policies').select('named').where('workspace_id', '=', workspaceId).executeTakeFirst(),
+    db
+      .selectFrom('workspace_policies')
+      .select('named')
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst(),
     db
       .selectFrom('policy_caps')
       .select(['id', 'permission', 'max_level', 'agent_id'])
@@ -32,7 +40,12 @@ export async function getPolicies(db: Kysely<DB>, workspaceId: string, revision:
   );
   return {
     named,
-    caps: caps.map((c) => ({ id: c.id, permission: c.permission, maxLevel: c.max_level, agentId: c.agent_id })),
+    caps: caps.map((c) => ({
+      id: c.id,
+      permission: c.permission,
+      maxLevel: c.max_level,
+      agentId: c.agent_id,
+    })),
     revision,
   };
 }
@@ -61,7 +74,8 @@ export async function setPolicies(
     }
   });
   input.caps.forEach((c, i) => {
-    if (!isPermission(c.permission)) issues.push({ path: `/body/caps/${i}/permission`, message: `unknown permission "${c.permission}"` });
+    if (!isPermission(c.permission))
+      issues.push({ path: `/body/caps/${i}/permission`, message: `unknown permission "${c.permission}"` });
   });
   if (issues.length > 0) throw validationFailed(issues);
   for (const c of input.caps) {
@@ -74,7 +88,9 @@ export async function setPolicies(
     await tx
       .insertInto('workspace_policies')
       .values({ workspace_id: state.workspaceId, named: JSON.stringify(named) })
-      .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ named: JSON.stringify(named), updated_at: sql`now()` }))
+      .onConflict((oc) =>
+        oc.column('workspace_id').doUpdateSet({ named: JSON.stringify(named), updated_at: sql`now()` }),
+      )
       .execute();
     await tx.deleteFrom('policy_caps').where('workspace_id', '=', state.workspaceId).execute();
     if (input.caps.length > 0) {

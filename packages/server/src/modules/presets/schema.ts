@@ -10,7 +10,9 @@ export const CreatePresetBody = Type.Object(
     name: Name,
     description: Type.Optional(Description),
     matrix: Type.Optional(MatrixBody),
-    copyFrom: Type.Optional(Type.String({ description: 'A built-in or custom preset id to copy the matrix from' })),
+    copyFrom: Type.Optional(
+      Type.String({ description: 'A built-in or custom preset id to copy the matrix from' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -21,7 +23,9 @@ export const UpdatePresetBody = Type.Object(
 export const DeletePresetQuery = Type.Object(
   {
     reassignTo: Type.Optional(
-      Type.String({ description: 'Move every member, agent member, key and invitation linked to it to this preset' }),
+      Type.String({
+        description: 'Move every member, agent member, key and invitation linked to it to this preset',
+      }),
     ),
   },
   { additionalProperties: false },

@@ -1,6 +1,6 @@
 import {
-  BUILTIN_PRESETS,
   BUILTIN_PRESET_IDS,
+  BUILTIN_PRESETS,
   diffMatrix,
   isBuiltinPresetId,
   type Matrix,
@@ -85,7 +85,11 @@ export async function listPresets(db: Kysely<DB>, workspaceId: string): Promise<
 
 async function customRow(db: Kysely<DB> | Transaction<DB>, workspaceId: string, id: string, lock = false) {
   if (!UUID_RE.test(id)) throw notFound('preset');
-  let qb = db.selectFrom('presets').select([...COLUMNS]).where('workspace_id', '=', workspaceId).where('id', '=', id);
+  let qb = db
+    .selectFrom('presets')
+    .select([...COLUMNS])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id);
   if (lock) qb = qb.forUpdate();
   const row = await qb.executeTakeFirst();
   if (!row) throw notFound('preset');
@@ -100,11 +104,19 @@ export async function getPreset(db: Kysely<DB>, workspaceId: string, id: string)
 
 function refuseBuiltin(id: string): void {
   if (isBuiltinPresetId(id)) {
-    throw problem('forbidden', 'Built-in presets are read-only: create a custom preset with copyFrom instead');
+    throw problem(
+      'forbidden',
+      'Built-in presets are read-only: create a custom preset with copyFrom instead',
+    );
   }
 }
 
-async function insertVersion(tx: Transaction<DB>, workspaceId: string, row: PresetRow, userId: string | null) {
+async function insertVersion(
+  tx: Transaction<DB>,
+  workspaceId: string,
+  row: PresetRow,
+  userId: string | null,
+) {
   await tx
     .insertInto('preset_versions')
     .values({
@@ -224,7 +236,10 @@ export async function updatePreset(
   ctx: WriteContext,
 ) {
   refuseBuiltin(id);
-  const matrix = patch.matrix !== undefined ? ((parseGrant(state, { matrix: patch.matrix })?.matrix ?? {}) as Matrix) : undefined;
+  const matrix =
+    patch.matrix !== undefined
+      ? ((parseGrant(state, { matrix: patch.matrix })?.matrix ?? {}) as Matrix)
+      : undefined;
   const userId = ctx.actor.type === 'user' ? ctx.actor.id : null;
   return inTransaction(db, async (tx) => {
     const before = await customRow(tx, state.workspaceId, id, true);
@@ -267,7 +282,17 @@ export async function updatePreset(
 
 /** Every kept version of a custom preset, newest first. */
 export async function listVersions(db: Kysely<DB>, workspaceId: string, id: string) {
-  if (isBuiltinPresetId(id)) return [{ version: 1, name: BUILTIN_PRESETS[id].name, description: BUILTIN_PRESETS[id].description, matrix: normalizeMatrix(BUILTIN_PRESETS[id].matrix), createdAt: null, createdBy: null }];
+  if (isBuiltinPresetId(id))
+    return [
+      {
+        version: 1,
+        name: BUILTIN_PRESETS[id].name,
+        description: BUILTIN_PRESETS[id].description,
+        matrix: normalizeMatrix(BUILTIN_PRESETS[id].matrix),
+        createdAt: null,
+        createdBy: null,
+      },
+    ];
   await customRow(db, workspaceId, id);
   const rows = await db
     .selectFrom('preset_versions')
@@ -287,7 +312,13 @@ export async function listVersions(db: Kysely<DB>, workspaceId: string, id: stri
 }
 
 /** The per-item difference between two versions of a preset (SPEC §2 "two versions can be compared"). */
-export async function compareVersions(db: Kysely<DB>, workspaceId: string, id: string, from: number, to: number) {
+export async function compareVersions(
+  db: Kysely<DB>,
+  workspaceId: string,
+  id: string,
+  from: number,
+  to: number,
+) {
   const versions = await listVersions(db, workspaceId, id);
   const a = versions.find((v) => v.version === from);
   const b = versions.find((v) => v.version === to);
@@ -315,7 +346,10 @@ export async function deletePreset(
   ctx: WriteContext,
 ) {
   refuseBuiltin(id);
-  if (reassignTo !== undefined && (reassignTo === id || (!isBuiltinPresetId(reassignTo) && !state.presets.has(reassignTo)))) {
+  if (
+    reassignTo !== undefined &&
+    (reassignTo === id || (!isBuiltinPresetId(reassignTo) && !state.presets.has(reassignTo)))
+  ) {
     throw validationFailed([{ path: '/body/reassignTo', message: `no other preset "${reassignTo}"` }]);
   }
   return inTransaction(db, async (tx) => {
@@ -343,7 +377,11 @@ export async function deletePreset(
           FROM jsonb_array_elements(agents) e)
         WHERE workspace_id = ${state.workspaceId} AND status = 'pending'`.execute(tx);
     }
-    await tx.deleteFrom('presets').where('workspace_id', '=', state.workspaceId).where('id', '=', id).execute();
+    await tx
+      .deleteFrom('presets')
+      .where('workspace_id', '=', state.workspaceId)
+      .where('id', '=', id)
+      .execute();
     await recordActivity(tx, {
       workspaceId: state.workspaceId,
       actor: ctx.actor,
@@ -353,7 +391,12 @@ export async function deletePreset(
       after: reassignTo ? { reassignedTo: reassignTo } : null,
       origin: ctx.origin,
     });
-    return { deleted: true as const, reassignedTo: reassignTo ?? null, usage, revision: await bumpRevision(tx, state.workspaceId) };
+    return {
+      deleted: true as const,
+      reassignedTo: reassignTo ?? null,
+      usage,
+      revision: await bumpRevision(tx, state.workspaceId),
+    };
   });
 }
 

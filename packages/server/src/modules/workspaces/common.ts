@@ -65,9 +65,9 @@ export function inTransaction<T>(db: Kysely<DB>, fn: (tx: Transaction<DB>) => Pr
  * target) take it first so two concurrent requests cannot both pass the check.
  */
 export async function lockWorkspace(tx: Transaction<DB>, workspaceId: string): Promise<void> {
-  const row = await sql<{ id: string }>`SELECT id FROM workspaces WHERE id = ${workspaceId} FOR UPDATE`.execute(
-    tx,
-  );
+  const row = await sql<{
+    id: string;
+  }>`SELECT id FROM workspaces WHERE id = ${workspaceId} FOR UPDATE`.execute(tx);
   if (row.rows.length === 0) throw notFound('workspace');
 }
 
@@ -128,7 +128,9 @@ export function parseGrant(
 
 /** The matrix a stored grant gives in this workspace (a linked preset resolved). */
 export function grantMatrix(state: WorkspaceState, grant: StoredGrant | Grant | null): Matrix {
-  return normalizeMatrix(resolveGrant(state, grant ? { matrix: grant.matrix as Matrix | null, presetId: grant.presetId } : null));
+  return normalizeMatrix(
+    resolveGrant(state, grant ? { matrix: grant.matrix as Matrix | null, presetId: grant.presetId } : null),
+  );
 }
 
 /**
@@ -159,7 +161,11 @@ export function describeChanges(changes: readonly MatrixChange[]): string[] {
 }
 
 /** The per-item difference between two grants, as activity-log lines. */
-export function grantDiff(state: WorkspaceState, before: StoredGrant | Grant | null, after: StoredGrant | Grant | null) {
+export function grantDiff(
+  state: WorkspaceState,
+  before: StoredGrant | Grant | null,
+  after: StoredGrant | Grant | null,
+) {
   return describeChanges(diffMatrix(grantMatrix(state, before), grantMatrix(state, after)));
 }
 

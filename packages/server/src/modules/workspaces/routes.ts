@@ -31,7 +31,12 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const user = userOf(req);
-      const { id, revision } = await createWorkspace(app.db, user.userId, req.body.name.trim(), writeContext(req));
+      const { id, revision } = await createWorkspace(
+        app.db,
+        user.userId,
+        req.body.name.trim(),
+        writeContext(req),
+      );
       const state = await app.accessState.get(id, revision);
       if (!state) throw new Error('workspace vanished after creation');
       const view = await getWorkspace(app.db, state, { userId: user.userId });
@@ -83,7 +88,12 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const scope = scopeOf(req);
-      const { revision } = await renameWorkspace(app.db, scope.workspaceId, req.body.name.trim(), writeContext(req));
+      const { revision } = await renameWorkspace(
+        app.db,
+        scope.workspaceId,
+        req.body.name.trim(),
+        writeContext(req),
+      );
       const state = await app.accessState.get(scope.workspaceId, revision);
       return { ...(await getWorkspace(app.db, state ?? scope.state, scope.subject)), revision };
     },
