@@ -14,6 +14,9 @@ import { agentRoutes } from './agents/routes';
 import { presetRoutes } from './presets/routes';
 import { policyRoutes } from './policies/routes';
 import { invitationRoutes } from './invitations/routes';
+import { agentResourceRoutes } from './agent-resources/routes';
+import { billingRoutes } from './billing/routes';
+import { ticketRoutes } from './tickets/routes';
 /**
  * Every module's routes, registered by buildApp in this order. A module is a
  * folder under modules/ (routes.ts, schema.ts, service.ts, repo.ts, tests).
@@ -33,4 +36,7 @@ export const MODULE_ROUTES: readonly FastifyPluginAsync[] = [
   policyRoutes,
   invitationRoutes,
   apiKeyRoutes,
+  agentResourceRoutes,
+  billingRoutes,
+  ticketRoutes,
 ];

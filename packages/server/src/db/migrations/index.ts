@@ -3,9 +3,10 @@ import { migration as core } from './0001_core';
 import { migration as identity } from './0002_identity';
 import { migration as invitations } from './0003_invitations';
 import { migration as activity } from './0004_activity';
+import { migration as resources } from './0005_resources';
 
 /**
  * Every migration, in order. Append new ones at the end (one file each,
  * `NNNN_topic.ts`); never edit one that has been released.
  */
-export const MIGRATIONS: readonly Migration[] = [core, identity, invitations, activity];
+export const MIGRATIONS: readonly Migration[] = [core, identity, invitations, activity, resources];
