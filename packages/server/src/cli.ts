@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db';
 import { migrate } from './db/migrate';
 import { serve } from './main';
+import { AUDIT_HELP, auditCommand } from './modules/activity/cli';
 import { demoPassword, seedDemo } from './modules/demo/seed';
 
 const HELP = `atrium — team access for AI agent platforms
@@ -13,6 +14,7 @@ Commands:
   serve        run the API and the console (default)
   migrate      apply pending database migrations and exit
   seed-demo    create the demo workspace if it does not exist and exit
+  audit        verify activity-log hash chains, purge by retention (atrium audit --help)
   --help       show this help
 
 Configuration comes from environment variables: see the README.
@@ -51,6 +53,15 @@ export async function main(argv: string[]): Promise<number> {
           result.created ? 'atrium: demo workspace created' : 'atrium: demo workspace already exists',
         );
         return 0;
+      }
+      case 'audit': {
+        if (argv[1] === undefined || argv[1] === '--help') {
+          console.log(AUDIT_HELP);
+          return 0;
+        }
+        return await withDatabase((d) =>
+          auditCommand(argv.slice(1), d.db, { out: (l) => console.log(l), err: (l) => console.error(l) }),
+        );
       }
       case '--help':
       case '-h':
