@@ -82,13 +82,22 @@ describe('capabilities come from roles, never matrices', () => {
     ]);
   });
 
-  it('API keys: only workspace.read, agent.read and agent.use within their scope', () => {
-    expect(capabilitiesOf(s, key('k-all'), 'x')).toEqual(['workspace.read', 'agent.read', 'agent.use']);
-    expect(capabilitiesOf(s, key('k-x'), 'x')).toEqual(['workspace.read', 'agent.read', 'agent.use']);
-    expect(capabilitiesOf(s, key('k-x'), 'y')).toEqual(['workspace.read']);
-    expect(capabilitiesOf(s, key('k-ghost'), 'x')).toEqual(['workspace.read']);
+  it('API keys: only workspace.read, access.check, and agent.read and agent.use within their scope', () => {
+    const all = ['workspace.read', 'agent.read', 'agent.use', 'access.check'];
+    expect(capabilitiesOf(s, key('k-all'), 'x')).toEqual(all);
+    expect(capabilitiesOf(s, key('k-x'), 'x')).toEqual(all);
+    expect(capabilitiesOf(s, key('k-x'), 'y')).toEqual(['workspace.read', 'access.check']);
+    expect(capabilitiesOf(s, key('k-ghost'), 'x')).toEqual(['workspace.read', 'access.check']);
     expect(capabilitiesOf(s, key('k-nope'), 'x')).toEqual([]);
-    expect(capabilitiesOf(s, key('k-all'))).toEqual(['workspace.read']);
+    expect(capabilitiesOf(s, key('k-all'))).toEqual(['workspace.read', 'access.check']);
+  });
+
+  it('access.check (ask the check API about anyone): workspace admins and any live API key of the workspace', () => {
+    expect(hasCapability(s, user('ada'), 'access.check')).toBe(true);
+    for (const u of ['alice', 'bob', 'carol', 'dave', 'mallory'])
+      expect(hasCapability(s, user(u), 'access.check')).toBe(false); // members: only about themselves (orSelf)
+    for (const k of ['k-all', 'k-x', 'k-ghost']) expect(hasCapability(s, key(k), 'access.check')).toBe(true);
+    expect(hasCapability(s, key('k-nope'), 'access.check')).toBe(false); // revoked / unknown key
   });
 
   it('capabilitiesOf lists in CAPABILITIES order; admins hold all of them on an agent', () => {

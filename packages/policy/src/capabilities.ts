@@ -24,6 +24,7 @@ import { isUserSubject, type Subject, type WorkspaceState } from './state';
  * | `agent.use` | same as `agent.read` (chat with the agent) |
  * | `agent.manage` | that agent's `agent_admin`, or workspace admin (users of the agent, their role and matrix, rename, settings) |
  * | `agent.view_plan` | that agent's `agent_admin`, or workspace admin (plan and status, not payment methods or invoices) |
+ * | `access.check` | workspace admin; any live API key of the workspace (ask the check API about anyone; members ask only about themselves, through the route's `orSelf`) |
  */
 export const CAPABILITIES = [
   'workspace.read',
@@ -37,6 +38,7 @@ export const CAPABILITIES = [
   'agent.use',
   'agent.manage',
   'agent.view_plan',
+  'access.check',
 ] as const;
 
 /** One of {@link CAPABILITIES}. */
@@ -120,7 +122,7 @@ export function hasCapability(
     cap === 'agent.read' || cap === 'agent.use' || cap === 'agent.manage' || cap === 'agent.view_plan';
   if (isAgentCap && (agentId == null || !state.agents.has(agentId))) return false;
   if (!isUserSubject(subject)) {
-    if (cap === 'workspace.read') return true;
+    if (cap === 'workspace.read' || cap === 'access.check') return true;
     if (cap === 'agent.read' || cap === 'agent.use') return hasAgentAccess(state, subject, agentId as string);
     return false;
   }
@@ -135,6 +137,7 @@ export function hasCapability(
     case 'agent.approve':
     case 'activity.read':
     case 'tickets.read_all':
+    case 'access.check':
       return admin;
     case 'agent.read':
     case 'agent.use':
