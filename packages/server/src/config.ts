@@ -44,6 +44,8 @@ export interface Config {
   oidc: { issuer: string; clientId: string; clientSecret: string | null; providerName: string } | null;
   /** Workspaces whose compiled access state each instance keeps in memory (LRU). */
   accessCacheWorkspaces: number;
+  /** Minutes between automatic activity-log purges by retention period; 0 = off. */
+  activityPurgeIntervalMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -168,6 +170,7 @@ export function loadConfig(env: Env = process.env): Config {
     signInMaxFailures: int(env, 'SIGN_IN_MAX_FAILURES', 10, 1, 1000),
     signInFailureWindowMinutes: int(env, 'SIGN_IN_FAILURE_WINDOW_MINUTES', 15, 1, 24 * 60),
     oidc: oidcConfig(env),
+    activityPurgeIntervalMinutes: int(env, 'ACTIVITY_PURGE_INTERVAL_MINUTES', 60, 0, 7 * 24 * 60),
   };
 }
 
