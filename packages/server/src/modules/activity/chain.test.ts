@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useTestApp } from '../../../test/harness';
 import { type Actor, SYSTEM_ACTOR } from '../../auth/principal';
 import { permissionDiff } from './diff';
-import { GLOBAL_CHAIN, REDACTED, recordActivity } from './record';
+import { createPurgeJob } from './job';
+import { GLOBAL_CHAIN, latestCheckpoint, REDACTED, recordActivity } from './record';
 import { getRetention, purgeAll, purgeWorkspace } from './retention';
 import { exportStream, iterateActivity, searchActivity, toFilter } from './service';
 import { verifyChain } from './verify';
@@ -367,6 +368,43 @@ describe('retention and purge', () => {
       .where('workspace_id', '=', idle)
       .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(2); // nothing purged, and no empty "purged" entry either
+  });
+});
+
+describe('the periodic purge job', () => {
+  it('purges on its interval, and stop() waits for a run in progress', async () => {
+    const ws = await newWorkspace();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(Date.now() - 3 * 86_400_000));
+    await seed(ws, 3);
+    vi.useRealTimers();
+    await ctx.app.db
+      .insertInto('activity_settings')
+      .values({ workspace_id: ws, retention_days: 1 })
+      .execute();
+    const job = createPurgeJob(ctx.app.db, ctx.app.log, 25);
+    job.start();
+    try {
+      await vi.waitFor(
+        async () => {
+          const checkpoint = await latestCheckpoint(ctx.app.db, ws);
+          expect(checkpoint?.seq).toBe(3);
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+    } finally {
+      await job.stop();
+    }
+    const purged = await ctx.app.db
+      .selectFrom('activity_log')
+      .select(['action', 'actor_type', 'after'])
+      .where('workspace_id', '=', ws)
+      .execute();
+    expect(purged).toEqual([
+      { action: 'activity.purged', actor_type: 'system', after: expect.objectContaining({ purged: 3 }) },
+    ]);
+    expect(await job.runOnce()).toBe(0);
+    expect((await verifyChain(ctx.app.db, ws)).intact).toBe(true);
   });
 });
 

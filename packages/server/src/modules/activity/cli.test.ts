@@ -28,15 +28,13 @@ async function workspaceWithEntries(n: number): Promise<string> {
     .returning('id')
     .executeTakeFirstOrThrow();
   for (let i = 0; i < n; i++) {
-    await ctx.app.db
-      .transaction()
-      .execute((tx) =>
-        recordActivity(tx, {
-          workspaceId: ws.id,
-          actor: { type: 'system', id: null, name: 'Atrium' },
-          action: 'thing.done',
-        }),
-      );
+    await ctx.app.db.transaction().execute((tx) =>
+      recordActivity(tx, {
+        workspaceId: ws.id,
+        actor: { type: 'system', id: null, name: 'Atrium' },
+        action: 'thing.done',
+      }),
+    );
   }
   return ws.id;
 }
@@ -63,15 +61,13 @@ describe('atrium audit verify', () => {
   });
 
   it('verifies the global chain of account events', async () => {
-    await ctx.app.db
-      .transaction()
-      .execute((tx) =>
-        recordActivity(tx, {
-          workspaceId: null,
-          actor: { type: 'system', id: null, name: 'Atrium' },
-          action: 'auth.probe',
-        }),
-      );
+    await ctx.app.db.transaction().execute((tx) =>
+      recordActivity(tx, {
+        workspaceId: null,
+        actor: { type: 'system', id: null, name: 'Atrium' },
+        action: 'auth.probe',
+      }),
+    );
     const io = capture();
     expect(await auditCommand(['verify', '--global'], ctx.app.db, io)).toBe(0);
     expect(io.lines[0]).toMatch(/the global chain is intact/);
@@ -110,15 +106,13 @@ describe('atrium audit verify', () => {
         .returning('id')
         .executeTakeFirstOrThrow();
       ws = row.id;
-      await database.db
-        .transaction()
-        .execute((tx) =>
-          recordActivity(tx, {
-            workspaceId: ws,
-            actor: { type: 'system', id: null, name: 'Atrium' },
-            action: 'thing.done',
-          }),
-        );
+      await database.db.transaction().execute((tx) =>
+        recordActivity(tx, {
+          workspaceId: ws,
+          actor: { type: 'system', id: null, name: 'Atrium' },
+          action: 'thing.done',
+        }),
+      );
       await database.close();
       env = { ATRIUM_DATA_DIR: dir };
     }
