@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema';
+import type { ApiKeyCache } from '../modules/access/api-keys';
 import { randomBase62, sha256 } from './tokens';
 
 /** Every Atrium API key starts with this, so scanners and people recognise one. */
@@ -22,22 +23,55 @@ export interface ResolvedApiKey {
 }
 
 /**
- * The one lookup of a presented API key (kept alone so it can be cached
- * later): by SHA-256 of the secret; null when unknown, revoked or expired.
- * Records the last use, throttled.
+ * The one lookup of a presented API key: by SHA-256 of the secret; null when
+ * unknown, revoked or expired. Records the last use, throttled. With `cache`
+ * (the app's `accessState.apiKeys`), a known key is resolved from memory —
+ * the cache drops a workspace's keys whenever its access revision changes,
+ * which every key creation and revocation does (SPEC §3).
  */
-export async function resolveApiKey(db: Kysely<DB>, secret: string): Promise<ResolvedApiKey | null> {
+export async function resolveApiKey(
+  db: Kysely<DB>,
+  secret: string,
+  cache?: ApiKeyCache,
+): Promise<ResolvedApiKey | null> {
   if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 128) return null;
+  const hash = sha256(secret);
+  const now = Date.now();
+  const hit = cache?.get(hash, now);
+  if (hit) {
+    if (now - hit.lastUsedWrite > LAST_USED_INTERVAL_MS) {
+      hit.lastUsedWrite = now;
+      await db
+        .updateTable('api_keys')
+        .set({ last_used_at: sql`now()` })
+        .where('id', '=', hit.apiKeyId)
+        .execute();
+    }
+    return { apiKeyId: hit.apiKeyId, workspaceId: hit.workspaceId, name: hit.name };
+  }
+  const epoch = cache?.epoch() ?? 0;
   const row = await db
     .selectFrom('api_keys')
     .select(['id', 'workspace_id', 'name', 'expires_at', 'revoked_at', 'last_used_at'])
-    .where('secret_hash', '=', sha256(secret))
+    .where('secret_hash', '=', hash)
     .executeTakeFirst();
   if (!row || row.revoked_at) return null;
-  const now = Date.now();
   if (row.expires_at && new Date(row.expires_at).getTime() <= now) return null;
-  if (!row.last_used_at || now - new Date(row.last_used_at).getTime() > LAST_USED_INTERVAL_MS) {
+  let lastUsedWrite = row.last_used_at ? new Date(row.last_used_at).getTime() : 0;
+  if (now - lastUsedWrite > LAST_USED_INTERVAL_MS) {
     await db.updateTable('api_keys').set({ last_used_at: sql`now()` }).where('id', '=', row.id).execute();
+    lastUsedWrite = now;
   }
+  cache?.set(
+    hash,
+    {
+      apiKeyId: row.id,
+      workspaceId: row.workspace_id,
+      name: row.name,
+      expiresAt: row.expires_at ? new Date(row.expires_at).getTime() : null,
+      lastUsedWrite,
+    },
+    epoch,
+  );
   return { apiKeyId: row.id, workspaceId: row.workspace_id, name: row.name };
 }

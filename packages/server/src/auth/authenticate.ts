@@ -24,7 +24,9 @@ export async function authenticate(req: FastifyRequest): Promise<Principal | nul
   if (typeof authorization === 'string' && authorization.length > 0) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match?.[1]) return null;
-    const key = await resolveApiKey(req.server.db, match[1]);
+    // Routes that opt in (the check API) resolve known keys from memory; see modules/access/api-keys.ts.
+    const cache = req.routeOptions.config.apiKeyCache ? req.server.accessState.apiKeys : undefined;
+    const key = await resolveApiKey(req.server.db, match[1], cache);
     return key ? { type: 'api_key', ...key } : null;
   }
 

@@ -57,7 +57,10 @@ async function claim(db: Kysely<DB>) {
     if (due.rows.length === 0) return [];
     return tx
       .updateTable('outbox')
-      .set({ attempts: sql`attempts + 1`, next_attempt_at: new Date(Date.now() + LEASE_MS) })
+      .set({
+        attempts: sql`attempts + 1`,
+        next_attempt_at: sql`now() + make_interval(secs => ${LEASE_MS / 1000})`,
+      })
       .where(
         'id',
         'in',
@@ -108,7 +111,7 @@ export function startMailWorker(db: Kysely<DB>, options: MailWorkerOptions): Mai
             .updateTable('outbox')
             .set({
               status: failed ? 'failed' : 'pending',
-              next_attempt_at: new Date(Date.now() + backoffMs(row.attempts)),
+              next_attempt_at: sql`now() + make_interval(secs => ${backoffMs(row.attempts) / 1000})`,
               last_error: String((err as Error)?.message ?? err).slice(0, 500),
             })
             .where('id', '=', row.id)

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, createUser, signInAs } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
@@ -227,11 +228,11 @@ describe('mail worker', () => {
     expect(row.status).toBe('pending');
     expect(row.attempts).toBe(1);
     expect(row.last_error).toBeTruthy();
-    expect(new Date(row.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 20_000);
+    expect(new Date(row.next_attempt_at as unknown as Date).getTime()).toBeGreaterThan(Date.now() + 20_000);
     // Make it due again (instead of waiting 30 s) and deliver.
     await app.db
       .updateTable('outbox')
-      .set({ next_attempt_at: new Date() })
+      .set({ next_attempt_at: sql`now()` })
       .where('id', '=', row.id)
       .execute();
     await deliver();

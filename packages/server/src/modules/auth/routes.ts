@@ -25,6 +25,7 @@ import {
   signUp,
   verifyEmail,
 } from './service';
+import { ssoRoutes } from './sso-routes';
 
 const tags = ['auth'];
 
@@ -40,6 +41,8 @@ export function sendSignedIn(reply: FastifyReply, result: SignedInResult, status
  * routes are limited per IP (`config.rateLimit`) and per account.
  */
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(ssoRoutes);
+
   app.get(
     '/v1/auth/providers',
     {
