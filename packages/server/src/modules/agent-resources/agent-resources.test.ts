@@ -53,8 +53,12 @@ describe('agent admins (seed 004: Expert Admins)', () => {
     expect(list.can.edit).toBe(true);
     const del = await req({ method: 'DELETE', url: url(c, `data-sources/${ds.id}`) });
     expect(del.statusCode).toBe(204);
-    expect(json<{ dataSources: unknown[] }>(await req({ method: 'GET', url: url(c, 'data-sources') })).dataSources).toEqual([]);
-    expect((await activity(c.workspaceId, 'data_source.added')).map((a) => a.actor_id)).toEqual([c.agentAdmin.id]);
+    expect(
+      json<{ dataSources: unknown[] }>(await req({ method: 'GET', url: url(c, 'data-sources') })).dataSources,
+    ).toEqual([]);
+    expect((await activity(c.workspaceId, 'data_source.added')).map((a) => a.actor_id)).toEqual([
+      c.agentAdmin.id,
+    ]);
     expect(await activity(c.workspaceId, 'data_source.removed')).toHaveLength(1);
   });
 
@@ -77,7 +81,9 @@ describe('agent admins (seed 004: Expert Admins)', () => {
     });
     expect(resolved.statusCode).toBe(200);
     expect(json(resolved)).toMatchObject({ resolved: true, resolutionNote: 'Updated the hours page' });
-    const open = json<{ feedback: unknown[] }>(await req({ method: 'GET', url: url(c, 'feedback?resolved=false') }));
+    const open = json<{ feedback: unknown[] }>(
+      await req({ method: 'GET', url: url(c, 'feedback?resolved=false') }),
+    );
     expect(open.feedback).toEqual([]);
     expect(await activity(c.workspaceId, 'feedback.resolved')).toHaveLength(1);
   });
@@ -87,9 +93,9 @@ describe('agent admins (seed 004: Expert Admins)', () => {
     await ingest(c, transcript);
     const res = await as(ctx.app, c.agentAdmin)({ method: 'GET', url: url(c, 'conversations') });
     expect(res.statusCode).toBe(200);
-    expect(json<{ conversations: { externalId: string }[] }>(res).conversations.map((x) => x.externalId)).toEqual([
-      'conv-1',
-    ]);
+    expect(
+      json<{ conversations: { externalId: string }[] }>(res).conversations.map((x) => x.externalId),
+    ).toEqual(['conv-1']);
   });
 
   it('conversations_hidden hides transcripts from an agent admin', async () => {
@@ -99,10 +105,15 @@ describe('agent admins (seed 004: Expert Admins)', () => {
     const agentAdmin = as(ctx.app, c.agentAdmin);
     const list = await agentAdmin({ method: 'GET', url: url(c, 'conversations') });
     expect(list.statusCode).toBe(403);
-    expect(json(list)).toMatchObject({ code: 'forbidden', required: { permission: 'analytics.conversations' } });
+    expect(json(list)).toMatchObject({
+      code: 'forbidden',
+      required: { permission: 'analytics.conversations' },
+    });
     expect((await agentAdmin({ method: 'GET', url: url(c, `conversations/${id}`) })).statusCode).toBe(403);
     // Policies never cap workspace admins (SPEC §3 step 2).
-    expect((await as(ctx.app, c.admin)({ method: 'GET', url: url(c, 'conversations') })).statusCode).toBe(200);
+    expect((await as(ctx.app, c.admin)({ method: 'GET', url: url(c, 'conversations') })).statusCode).toBe(
+      200,
+    );
   });
 
   it('an agent admin can manage share links and the embed snippet', async () => {
@@ -117,7 +128,9 @@ describe('agent admins (seed 004: Expert Admins)', () => {
     const link = json<{ id: string; url: string; authorizedDomains: string[] }>(created);
     expect(link.authorizedDomains).toEqual(['example.com', '*.example.org']);
     expect(link.url).toMatch(/^http:\/\/atrium\.test\/chat\/[\w-]+$/);
-    const embed = json<{ snippet: string }>(await req({ method: 'GET', url: url(c, `share-links/${link.id}/embed`) }));
+    const embed = json<{ snippet: string }>(
+      await req({ method: 'GET', url: url(c, `share-links/${link.id}/embed`) }),
+    );
     expect(embed.snippet).toContain('<script src="http://atrium.test/widget.js"');
     const patched = await req({
       method: 'PATCH',
@@ -139,8 +152,14 @@ describe('agent admins (seed 004: Expert Admins)', () => {
     const agentAdmin = as(ctx.app, c.agentAdmin);
     const list = await agentAdmin({ method: 'GET', url: url(c, 'share-links') });
     expect(list.statusCode).toBe(200);
-    expect(json<{ shareLinks: unknown[]; can: { edit: boolean } }>(list)).toMatchObject({ can: { edit: false } });
-    const create = await agentAdmin({ method: 'POST', url: url(c, 'share-links'), payload: { name: 'Blog' } });
+    expect(json<{ shareLinks: unknown[]; can: { edit: boolean } }>(list)).toMatchObject({
+      can: { edit: false },
+    });
+    const create = await agentAdmin({
+      method: 'POST',
+      url: url(c, 'share-links'),
+      payload: { name: 'Blog' },
+    });
     expect(create.statusCode).toBe(403);
     const branding = await agentAdmin({
       method: 'PATCH',
@@ -149,8 +168,16 @@ describe('agent admins (seed 004: Expert Admins)', () => {
     });
     expect(branding.statusCode).toBe(403);
     // The workspace admin is not capped.
-    expect((await admin({ method: 'POST', url: url(c, 'share-links'), payload: { name: 'Blog' } })).statusCode).toBe(201);
-    expect(await ctx.app.db.selectFrom('share_links').select('name').where('workspace_id', '=', c.workspaceId).execute()).toHaveLength(2);
+    expect(
+      (await admin({ method: 'POST', url: url(c, 'share-links'), payload: { name: 'Blog' } })).statusCode,
+    ).toBe(201);
+    expect(
+      await ctx.app.db
+        .selectFrom('share_links')
+        .select('name')
+        .where('workspace_id', '=', c.workspaceId)
+        .execute(),
+    ).toHaveLength(2);
   });
 
   it('an agent admin can change the persona and branding', async () => {
@@ -162,13 +189,20 @@ describe('agent admins (seed 004: Expert Admins)', () => {
       payload: { persona: 'You are a friendly support agent for Acme.' },
     });
     expect(persona.statusCode).toBe(200);
-    expect(json(persona)).toMatchObject({ persona: 'You are a friendly support agent for Acme.', can: { edit: true } });
+    expect(json(persona)).toMatchObject({
+      persona: 'You are a friendly support agent for Acme.',
+      can: { edit: true },
+    });
     const branding = await req({
       method: 'PATCH',
       url: url(c, 'settings/branding'),
       payload: { primaryColor: '#112233', logoUrl: 'https://cdn.example.com/logo.png' },
     });
-    expect(json(branding)).toMatchObject({ primaryColor: '#112233', accentColor: '#ffffff', logoUrl: 'https://cdn.example.com/logo.png' });
+    expect(json(branding)).toMatchObject({
+      primaryColor: '#112233',
+      accentColor: '#ffffff',
+      logoUrl: 'https://cdn.example.com/logo.png',
+    });
     // Persona survived the branding change (one row, groups do not overwrite each other).
     expect(json(await req({ method: 'GET', url: url(c, 'settings/persona') }))).toMatchObject({
       persona: 'You are a friendly support agent for Acme.',
@@ -179,7 +213,10 @@ describe('agent admins (seed 004: Expert Admins)', () => {
 
   it('an agent admin can change privacy settings', async () => {
     const c = await createCast(ctx.app);
-    const res = await as(ctx.app, c.agentAdmin)({
+    const res = await as(
+      ctx.app,
+      c.agentAdmin,
+    )({
       method: 'PATCH',
       url: url(c, 'settings/privacy'),
       payload: { retentionDays: 30, piiRedaction: true },
@@ -195,10 +232,20 @@ describe('agent admins (seed 004: Expert Admins)', () => {
     const read = await req({ method: 'GET', url: url(c, 'settings/privacy') });
     expect(read.statusCode).toBe(200);
     expect(json(read)).toMatchObject({ retentionDays: 90, piiRedaction: false, can: { edit: false } });
-    const change = await req({ method: 'PATCH', url: url(c, 'settings/privacy'), payload: { retentionDays: 7 } });
+    const change = await req({
+      method: 'PATCH',
+      url: url(c, 'settings/privacy'),
+      payload: { retentionDays: 7 },
+    });
     expect(change.statusCode).toBe(403);
-    expect(json(change)).toMatchObject({ required: { permission: 'configure.security', level: 'edit' }, level: 'read' });
-    const admin = await as(ctx.app, c.admin)({ method: 'PATCH', url: url(c, 'settings/privacy'), payload: { retentionDays: 7 } });
+    expect(json(change)).toMatchObject({
+      required: { permission: 'configure.security', level: 'edit' },
+      level: 'read',
+    });
+    const admin = await as(
+      ctx.app,
+      c.admin,
+    )({ method: 'PATCH', url: url(c, 'settings/privacy'), payload: { retentionDays: 7 } });
     expect(json(admin)).toMatchObject({ retentionDays: 7 });
   });
 });
@@ -207,7 +254,10 @@ describe('agent users (seed 004: Users)', () => {
   it('an agent user cannot see share links', async () => {
     const c = await createCast(ctx.app);
     const made = json<{ id: string }>(
-      await as(ctx.app, c.admin)({ method: 'POST', url: url(c, 'share-links'), payload: { name: 'Website' } }),
+      await as(
+        ctx.app,
+        c.admin,
+      )({ method: 'POST', url: url(c, 'share-links'), payload: { name: 'Website' } }),
     );
     const req = as(ctx.app, c.agentUser);
     expect((await req({ method: 'GET', url: url(c, 'share-links') })).statusCode).toBe(403);
@@ -224,13 +274,19 @@ describe('agent users (seed 004: Users)', () => {
     ] as const) {
       expect((await req({ method: 'PATCH', url: url(c, path), payload })).statusCode, path).toBe(403);
     }
-    expect(await ctx.app.db.selectFrom('agent_settings').selectAll().where('agent_id', '=', c.agentId).execute()).toEqual([]);
+    expect(
+      await ctx.app.db.selectFrom('agent_settings').selectAll().where('agent_id', '=', c.agentId).execute(),
+    ).toEqual([]);
   });
 
   it('an agent user cannot add data sources or resolve feedback', async () => {
     const c = await createCast(ctx.app);
     const req = as(ctx.app, c.agentUser);
-    const add = await req({ method: 'POST', url: url(c, 'data-sources'), payload: { name: 'x', kind: 'text' } });
+    const add = await req({
+      method: 'POST',
+      url: url(c, 'data-sources'),
+      payload: { name: 'x', kind: 'text' },
+    });
     expect(add.statusCode).toBe(403);
     expect((await req({ method: 'GET', url: url(c, 'feedback') })).statusCode).toBe(403);
   });
@@ -245,7 +301,10 @@ describe('agent users (seed 004: Users)', () => {
     const list = await req({ method: 'GET', url: url(c, 'data-sources') });
     expect(list.statusCode).toBe(200);
     expect(json(list)).toMatchObject({ can: { edit: false } });
-    expect((await req({ method: 'POST', url: url(c, 'data-sources'), payload: { name: 'x', kind: 'text' } })).statusCode).toBe(403);
+    expect(
+      (await req({ method: 'POST', url: url(c, 'data-sources'), payload: { name: 'x', kind: 'text' } }))
+        .statusCode,
+    ).toBe(403);
   });
 
   it('a member without access to the agent gets 404 on its resources', async () => {
@@ -258,7 +317,11 @@ describe('agent users (seed 004: Users)', () => {
 /** Ingests a transcript with an API key holding edit on analytics.conversations; returns its id. */
 async function ingest(c: { workspaceId: string; agentId: string }, body: unknown): Promise<string> {
   const key = await addApiKey(ctx.app, c.workspaceId, { 'analytics.conversations': 'edit' });
-  const res = await as(ctx.app, { apiKey: key })({ method: 'POST', url: url(c, 'conversations'), payload: body as object });
+  const res = await as(ctx.app, { apiKey: key })({
+    method: 'POST',
+    url: url(c, 'conversations'),
+    payload: body as object,
+  });
   expect(res.statusCode, res.body).toBeLessThan(300);
   return json<{ id: string }>(res).id;
 }
@@ -277,7 +340,11 @@ describe('conversations: ingest, masking, recordings', () => {
     });
     expect(again.statusCode).toBe(200);
     expect(json(again)).toMatchObject({ id: json<{ id: string }>(first).id, created: false });
-    const rows = await ctx.app.db.selectFrom('conversations').select('messages').where('agent_id', '=', c.agentId).execute();
+    const rows = await ctx.app.db
+      .selectFrom('conversations')
+      .select('messages')
+      .where('agent_id', '=', c.agentId)
+      .execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]?.messages).toHaveLength(3);
     // The log records that a transcript arrived, not what it says.
@@ -288,9 +355,15 @@ describe('conversations: ingest, masking, recordings', () => {
   it('an API key with only read cannot ingest', async () => {
     const c = await createCast(ctx.app);
     const key = await addApiKey(ctx.app, c.workspaceId, { 'analytics.conversations': 'read' });
-    const res = await as(ctx.app, { apiKey: key })({ method: 'POST', url: url(c, 'conversations'), payload: transcript });
+    const res = await as(ctx.app, { apiKey: key })({
+      method: 'POST',
+      url: url(c, 'conversations'),
+      payload: transcript,
+    });
     expect(res.statusCode).toBe(403);
-    expect(await ctx.app.db.selectFrom('conversations').select('id').where('agent_id', '=', c.agentId).execute()).toEqual([]);
+    expect(
+      await ctx.app.db.selectFrom('conversations').select('id').where('agent_id', '=', c.agentId).execute(),
+    ).toEqual([]);
   });
 
   it('transcripts are masked without read on analytics.conversation_pii', async () => {
@@ -300,9 +373,13 @@ describe('conversations: ingest, masking, recordings', () => {
     await addMember(ctx.app, c.workspaceId, analyst, {
       agent: { agentId: c.agentId, role: 'agent_user', matrix: { 'analytics.conversations': 'read' } },
     });
-    const res = json<{ messages: { text: string }[]; endUser: string; masked: boolean; recordingUrl: string | null; hasRecording: boolean }>(
-      await as(ctx.app, analyst)({ method: 'GET', url: url(c, `conversations/${id}`) }),
-    );
+    const res = json<{
+      messages: { text: string }[];
+      endUser: string;
+      masked: boolean;
+      recordingUrl: string | null;
+      hasRecording: boolean;
+    }>(await as(ctx.app, analyst)({ method: 'GET', url: url(c, `conversations/${id}`) }));
     expect(res.masked).toBe(true);
     expect(res.endUser).toBe('[email]');
     expect(res.messages[0]?.text).toBe('Hi, I am [email], call me on [phone] please');
@@ -321,7 +398,11 @@ describe('conversations: ingest, masking, recordings', () => {
       agent: {
         agentId: c.agentId,
         role: 'agent_user',
-        matrix: { 'analytics.conversations': 'read', 'analytics.conversation_pii': 'read', 'analytics.call_download': 'read' },
+        matrix: {
+          'analytics.conversations': 'read',
+          'analytics.conversation_pii': 'read',
+          'analytics.call_download': 'read',
+        },
       },
     });
     const res = json<{ messages: { text: string }[]; masked: boolean; recordingUrl: string | null }>(
@@ -334,7 +415,10 @@ describe('conversations: ingest, masking, recordings', () => {
 
   it('PII redaction in privacy settings masks transcripts before they are stored', async () => {
     const c = await createCast(ctx.app);
-    await as(ctx.app, c.admin)({ method: 'PATCH', url: url(c, 'settings/privacy'), payload: { piiRedaction: true } });
+    await as(
+      ctx.app,
+      c.admin,
+    )({ method: 'PATCH', url: url(c, 'settings/privacy'), payload: { piiRedaction: true } });
     const id = await ingest(c, transcript);
     const res = json<{ messages: { text: string }[]; masked: boolean }>(
       await as(ctx.app, c.admin)({ method: 'GET', url: url(c, `conversations/${id}`) }),
@@ -345,9 +429,16 @@ describe('conversations: ingest, masking, recordings', () => {
 
   it('transcripts past the retention window are no longer shown', async () => {
     const c = await createCast(ctx.app);
-    await ingest(c, { ...transcript, externalId: 'old', startedAt: new Date(Date.now() - 40 * 86_400_000).toISOString() });
+    await ingest(c, {
+      ...transcript,
+      externalId: 'old',
+      startedAt: new Date(Date.now() - 40 * 86_400_000).toISOString(),
+    });
     await ingest(c, transcript);
-    await as(ctx.app, c.admin)({ method: 'PATCH', url: url(c, 'settings/privacy'), payload: { retentionDays: 30 } });
+    await as(
+      ctx.app,
+      c.admin,
+    )({ method: 'PATCH', url: url(c, 'settings/privacy'), payload: { retentionDays: 30 } });
     const list = json<{ conversations: { externalId: string }[] }>(
       await as(ctx.app, c.admin)({ method: 'GET', url: url(c, 'conversations') }),
     );
@@ -359,10 +450,20 @@ describe('bad input and tenant isolation', () => {
   it('rejects bad colours, non-https logos and bad domains with validation_failed naming the field, writing nothing', async () => {
     const c = await createCast(ctx.app);
     const req = as(ctx.app, c.admin);
-    const colour = await req({ method: 'PATCH', url: url(c, 'settings/branding'), payload: { primaryColor: 'red' } });
+    const colour = await req({
+      method: 'PATCH',
+      url: url(c, 'settings/branding'),
+      payload: { primaryColor: 'red' },
+    });
     expect(colour.statusCode).toBe(400);
-    expect(json<{ errors: { path: string }[] }>(colour).errors.map((e) => e.path)).toContain('/body/primaryColor');
-    const logo = await req({ method: 'PATCH', url: url(c, 'settings/branding'), payload: { logoUrl: 'http://x.example/l.png' } });
+    expect(json<{ errors: { path: string }[] }>(colour).errors.map((e) => e.path)).toContain(
+      '/body/primaryColor',
+    );
+    const logo = await req({
+      method: 'PATCH',
+      url: url(c, 'settings/branding'),
+      payload: { logoUrl: 'http://x.example/l.png' },
+    });
     expect(logo.statusCode).toBe(400);
     expect(json(logo)).toMatchObject({ code: 'validation_failed', errors: [{ path: '/body/logoUrl' }] });
     const domains = await req({
@@ -372,15 +473,36 @@ describe('bad input and tenant isolation', () => {
     });
     expect(domains.statusCode).toBe(400);
     expect(json(domains)).toMatchObject({ errors: [{ path: '/body/authorizedDomains/1' }] });
-    const kind = await req({ method: 'POST', url: url(c, 'data-sources'), payload: { name: 'x', kind: 'pdf' } });
+    const kind = await req({
+      method: 'POST',
+      url: url(c, 'data-sources'),
+      payload: { name: 'x', kind: 'pdf' },
+    });
     expect(kind.statusCode).toBe(400);
-    const noUrl = await req({ method: 'POST', url: url(c, 'data-sources'), payload: { name: 'x', kind: 'url', location: 'nope' } });
+    const noUrl = await req({
+      method: 'POST',
+      url: url(c, 'data-sources'),
+      payload: { name: 'x', kind: 'url', location: 'nope' },
+    });
     expect(json(noUrl)).toMatchObject({ code: 'validation_failed', errors: [{ path: '/body/location' }] });
-    const feedback = await req({ method: 'POST', url: url(c, 'feedback'), payload: { rating: 'up', conversationId: '00000000-0000-0000-0000-000000000000' } });
-    expect(json(feedback)).toMatchObject({ code: 'validation_failed', errors: [{ path: '/body/conversationId' }] });
-    expect(await ctx.app.db.selectFrom('agent_settings').selectAll().where('agent_id', '=', c.agentId).execute()).toEqual([]);
-    expect(await ctx.app.db.selectFrom('share_links').selectAll().where('agent_id', '=', c.agentId).execute()).toEqual([]);
-    expect(await ctx.app.db.selectFrom('data_sources').selectAll().where('agent_id', '=', c.agentId).execute()).toEqual([]);
+    const feedback = await req({
+      method: 'POST',
+      url: url(c, 'feedback'),
+      payload: { rating: 'up', conversationId: '00000000-0000-0000-0000-000000000000' },
+    });
+    expect(json(feedback)).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ path: '/body/conversationId' }],
+    });
+    expect(
+      await ctx.app.db.selectFrom('agent_settings').selectAll().where('agent_id', '=', c.agentId).execute(),
+    ).toEqual([]);
+    expect(
+      await ctx.app.db.selectFrom('share_links').selectAll().where('agent_id', '=', c.agentId).execute(),
+    ).toEqual([]);
+    expect(
+      await ctx.app.db.selectFrom('data_sources').selectAll().where('agent_id', '=', c.agentId).execute(),
+    ).toEqual([]);
   });
 
   it("another workspace's resource ids give 404, even to a workspace admin", async () => {
@@ -388,10 +510,18 @@ describe('bad input and tenant isolation', () => {
     const b = await createCast(ctx.app);
     const bAdmin = as(ctx.app, b.admin);
     const ds = json<{ id: string }>(
-      await bAdmin({ method: 'POST', url: url(b, 'data-sources'), payload: { name: 'B docs', kind: 'text' } }),
+      await bAdmin({
+        method: 'POST',
+        url: url(b, 'data-sources'),
+        payload: { name: 'B docs', kind: 'text' },
+      }),
     );
-    const link = json<{ id: string }>(await bAdmin({ method: 'POST', url: url(b, 'share-links'), payload: { name: 'B' } }));
-    const fb = json<{ id: string }>(await bAdmin({ method: 'POST', url: url(b, 'feedback'), payload: { rating: 'up' } }));
+    const link = json<{ id: string }>(
+      await bAdmin({ method: 'POST', url: url(b, 'share-links'), payload: { name: 'B' } }),
+    );
+    const fb = json<{ id: string }>(
+      await bAdmin({ method: 'POST', url: url(b, 'feedback'), payload: { rating: 'up' } }),
+    );
     const conv = await ingest(b, transcript);
     const aAdmin = as(ctx.app, a.admin);
     const attempts = [
@@ -408,6 +538,8 @@ describe('bad input and tenant isolation', () => {
       const res = await aAdmin(attempt);
       expect(res.statusCode, `${attempt.method} ${attempt.url}`).toBe(404);
     }
-    expect(await ctx.app.db.selectFrom('data_sources').select('id').where('id', '=', ds.id).execute()).toHaveLength(1);
+    expect(
+      await ctx.app.db.selectFrom('data_sources').select('id').where('id', '=', ds.id).execute(),
+    ).toHaveLength(1);
   });
 });

@@ -1,4 +1,4 @@
-import { type Level, levelRank, type Permission, decide } from '@atrium/policy';
+import { decide, type Level, levelRank, type Permission } from '@atrium/policy';
 import type { FastifyRequest } from 'fastify';
 import { type Actor, actorOf } from '../../auth/principal';
 import { notFound } from '../../errors';

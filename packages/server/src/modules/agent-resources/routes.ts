@@ -102,7 +102,13 @@ function brandingView(agentId: string, s: AgentSettings, can: { edit: boolean })
   };
 }
 function privacyView(agentId: string, s: AgentSettings, can: { edit: boolean }) {
-  return { agentId, retentionDays: s.retentionDays, piiRedaction: s.piiRedaction, updatedAt: s.updatedAt, can };
+  return {
+    agentId,
+    retentionDays: s.retentionDays,
+    piiRedaction: s.piiRedaction,
+    updatedAt: s.updatedAt,
+    can,
+  };
 }
 
 /** Agent settings, data sources, feedback, conversations and share links (issue 7). */
@@ -114,7 +120,12 @@ export const agentResourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     `${BASE}/settings/persona`,
     {
       config: { access: access.permission(P.persona, 'read') },
-      schema: { tags: ['agent settings'], summary: "The agent's persona", params: AgentParams, response: { 200: PersonaView } },
+      schema: {
+        tags: ['agent settings'],
+        summary: "The agent's persona",
+        params: AgentParams,
+        response: { 200: PersonaView },
+      },
     },
     async (req) => {
       const { workspaceId, agentId } = agentOf(req);
@@ -220,12 +231,20 @@ export const agentResourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['data sources'],
         summary: "The agent's knowledge sources",
         params: AgentParams,
-        response: { 200: Type.Object({ dataSources: Type.Array(DataSourceView), can: Type.Object({ edit: Type.Boolean() }) }) },
+        response: {
+          200: Type.Object({
+            dataSources: Type.Array(DataSourceView),
+            can: Type.Object({ edit: Type.Boolean() }),
+          }),
+        },
       },
     },
     async (req) => {
       const { workspaceId, agentId } = agentOf(req);
-      return { dataSources: await listDataSources(app.db, workspaceId, agentId), can: canEdit(req, P.dataSources) };
+      return {
+        dataSources: await listDataSources(app.db, workspaceId, agentId),
+        can: canEdit(req, P.dataSources),
+      };
     },
   );
   app.post(
@@ -269,12 +288,20 @@ export const agentResourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "End-user feedback on the agent's answers",
         params: AgentParams,
         querystring: ListFeedbackQuery,
-        response: { 200: Type.Object({ feedback: Type.Array(FeedbackView), can: Type.Object({ edit: Type.Boolean() }) }) },
+        response: {
+          200: Type.Object({
+            feedback: Type.Array(FeedbackView),
+            can: Type.Object({ edit: Type.Boolean() }),
+          }),
+        },
       },
     },
     async (req) => {
       const { workspaceId, agentId } = agentOf(req);
-      return { feedback: await listFeedback(app.db, workspaceId, agentId, req.query), can: canEdit(req, P.feedback) };
+      return {
+        feedback: await listFeedback(app.db, workspaceId, agentId, req.query),
+        can: canEdit(req, P.feedback),
+      };
     },
   );
   app.post(
@@ -329,7 +356,9 @@ export const agentResourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const { workspaceId, agentId } = agentOf(req);
-      return { conversations: await listConversations(app.db, workspaceId, agentId, req.query, disclosureOf(req)) };
+      return {
+        conversations: await listConversations(app.db, workspaceId, agentId, req.query, disclosureOf(req)),
+      };
     },
   );
   app.get(
@@ -381,7 +410,12 @@ export const agentResourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['share links'],
         summary: "The agent's share links and their authorized domains",
         params: AgentParams,
-        response: { 200: Type.Object({ shareLinks: Type.Array(ShareLinkView), can: Type.Object({ edit: Type.Boolean() }) }) },
+        response: {
+          200: Type.Object({
+            shareLinks: Type.Array(ShareLinkView),
+            can: Type.Object({ edit: Type.Boolean() }),
+          }),
+        },
       },
     },
     async (req) => {

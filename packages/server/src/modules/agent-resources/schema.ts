@@ -55,7 +55,11 @@ export const PrivacyView = Type.Object({
 export const PrivacyBody = Type.Object(
   {
     retentionDays: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 3650, description: 'Transcripts older than this are no longer kept' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: 3650,
+        description: 'Transcripts older than this are no longer kept',
+      }),
     ),
     piiRedaction: Type.Optional(
       Type.Boolean({ description: 'Mask emails and phone numbers in transcripts before they are stored' }),
@@ -72,7 +76,10 @@ export const DataSourceView = Type.Object({
   kind: DataSourceKind,
   location: Type.Union([Type.String(), Type.Null()]),
   status: Type.String(),
-  addedBy: Type.Union([Type.Object({ id: Type.Union([Type.String(), Type.Null()]), name: Type.String() }), Type.Null()]),
+  addedBy: Type.Union([
+    Type.Object({ id: Type.Union([Type.String(), Type.Null()]), name: Type.String() }),
+    Type.Null(),
+  ]),
   createdAt: Iso,
 });
 export const AddDataSourceBody = Type.Object(
@@ -80,7 +87,11 @@ export const AddDataSourceBody = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     kind: DataSourceKind,
     location: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 2000, description: 'The URL (kind url) or file name (kind file)' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 2000,
+        description: 'The URL (kind url) or file name (kind file)',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -104,7 +115,9 @@ export const CreateFeedbackBody = Type.Object(
     rating: Rating,
     comment: Type.Optional(Type.String({ maxLength: 5000 })),
     conversationId: Type.Optional(Type.String({ description: 'An Atrium conversation id of this agent' })),
-    messageRef: Type.Optional(Type.String({ maxLength: 200, description: "The platform's id of the rated answer" })),
+    messageRef: Type.Optional(
+      Type.String({ maxLength: 200, description: "The platform's id of the rated answer" }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -165,7 +178,9 @@ export const ConversationSummary = Type.Object({
   messageCount: Type.Integer(),
   preview: Type.String(),
   hasRecording: Type.Boolean(),
-  masked: Type.Boolean({ description: 'Emails and phone numbers are masked (no read on analytics.conversation_pii)' }),
+  masked: Type.Boolean({
+    description: 'Emails and phone numbers are masked (no read on analytics.conversation_pii)',
+  }),
 });
 export const ConversationView = Type.Object({
   ...ConversationSummary.properties,
@@ -176,7 +191,9 @@ export const ConversationView = Type.Object({
 });
 export const ListConversationsQuery = Type.Object(
   {
-    before: Type.Optional(Type.String({ format: 'date-time', description: 'Only conversations started before' })),
+    before: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Only conversations started before' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   },
   { additionalProperties: false },

@@ -56,7 +56,11 @@ export async function getSettings(db: Db | Tx, workspaceId: string, agentId: str
     .where('workspace_id', '=', workspaceId)
     .where('agent_id', '=', agentId)
     .executeTakeFirst();
-  const branding = (row?.branding ?? {}) as { primaryColor?: string; accentColor?: string; logoUrl?: string | null };
+  const branding = (row?.branding ?? {}) as {
+    primaryColor?: string;
+    accentColor?: string;
+    logoUrl?: string | null;
+  };
   return {
     persona: row?.persona ?? DEFAULT_SETTINGS.persona,
     primaryColor: branding.primaryColor ?? DEFAULT_SETTINGS.primaryColor,
@@ -215,9 +219,11 @@ export async function addDataSource(
       const u = new URL(location ?? '');
       ok = u.protocol === 'https:' || u.protocol === 'http:';
     } catch {}
-    if (!ok) throw validationFailed([{ path: '/body/location', message: 'a url source needs an http(s) URL' }]);
+    if (!ok)
+      throw validationFailed([{ path: '/body/location', message: 'a url source needs an http(s) URL' }]);
   } else if (input.kind === 'file') {
-    if (!location) throw validationFailed([{ path: '/body/location', message: 'a file source needs a file name' }]);
+    if (!location)
+      throw validationFailed([{ path: '/body/location', message: 'a file source needs a file name' }]);
   } else {
     location = null;
   }
@@ -362,7 +368,9 @@ export async function createFeedback(
             .executeTakeFirst()
         : undefined;
       if (!found) {
-        throw validationFailed([{ path: '/body/conversationId', message: 'no such conversation of this agent' }]);
+        throw validationFailed([
+          { path: '/body/conversationId', message: 'no such conversation of this agent' },
+        ]);
       }
     }
     const row = await tx
@@ -744,7 +752,8 @@ export async function updateShareLink(
   ctx: WriteContext,
 ) {
   const name = patch.name?.trim();
-  if (patch.name !== undefined && !name) throw validationFailed([{ path: '/body/name', message: 'must not be blank' }]);
+  if (patch.name !== undefined && !name)
+    throw validationFailed([{ path: '/body/name', message: 'must not be blank' }]);
   const domains = patch.authorizedDomains ? parseDomains(patch.authorizedDomains) : undefined;
   return db.transaction().execute(async (tx) => {
     const before = await findShareLink(tx, workspaceId, agentId, id);
@@ -802,7 +811,13 @@ function escapeAttr(s: string): string {
 }
 
 /** The HTML snippet that embeds the agent's web widget for one share link. */
-export async function embedSnippet(db: Db, workspaceId: string, agentId: string, id: string, publicUrl: string) {
+export async function embedSnippet(
+  db: Db,
+  workspaceId: string,
+  agentId: string,
+  id: string,
+  publicUrl: string,
+) {
   const row = await findShareLink(db, workspaceId, agentId, id);
   const link = presentShareLink(row, publicUrl);
   const snippet = `<script src="${escapeAttr(`${publicUrl}/widget.js`)}" data-atrium-link="${escapeAttr(row.slug)}" async></script>`;

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { createUser, type TestUser } from '../../../test/factories';
 import { generateApiKey } from '../../auth/api-keys';
 import type { AgentPlan, AgentStatus, MatrixJson } from '../../db/schema';
 import { bumpRevision } from '../access/revision';
-import { createUser, type TestUser } from '../../../test/factories';
 
 /**
  * Test set-up for the issue-7 modules: a workspace with the people of seed
@@ -154,7 +154,14 @@ export async function createCast(
       .executeTakeFirstOrThrow();
     await tx
       .insertInto('workspace_members')
-      .values({ workspace_id: ws.id, user_id: admin.id, role: 'admin', agent_access: 'all', matrix: null, preset_id: null })
+      .values({
+        workspace_id: ws.id,
+        user_id: admin.id,
+        role: 'admin',
+        agent_access: 'all',
+        matrix: null,
+        preset_id: null,
+      })
       .execute();
     return ws.id;
   });
