@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { validationFailed } from '../../errors';
 import { access } from '../../http/access';
 import { scopeOf, userOf } from '../../http/guard';
-import { writeContext } from '../workspaces/common';
+import { settleRevisions, writeContext } from '../workspaces/common';
 import { WorkspaceParams } from '../workspaces/schema';
 import {
   AddAgentMemberBody,
@@ -31,6 +31,7 @@ const tags = ['agents'];
 
 /** Agents (create, plan, approve, reject, delete) and their users (SPEC §2, §4). */
 export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  settleRevisions(app);
   const fresh = async (workspaceId: string, revision: number) => {
     const state = await app.accessState.get(workspaceId, revision);
     if (!state) throw new Error('workspace vanished');

@@ -3,7 +3,7 @@ import { perIpRateLimit } from '../../auth/rate-limits';
 import { setSessionCookies } from '../../auth/sessions';
 import { access } from '../../http/access';
 import { originOf, scopeOf } from '../../http/guard';
-import { writeContext } from '../workspaces/common';
+import { settleRevisions, writeContext } from '../workspaces/common';
 import { WorkspaceParams } from '../workspaces/schema';
 import { AcceptBody, InvitationParams, InviteBody, ListInvitationsQuery, LookupQuery } from './schema';
 import {
@@ -19,6 +19,7 @@ const tags = ['invitations'];
 
 /** Invitations: invite (bulk), list, resend, revoke, look up and accept (SPEC §4). */
 export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  settleRevisions(app);
   app.post(
     '/v1/workspaces/:workspaceId/invitations',
     {

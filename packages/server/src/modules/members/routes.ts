@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { access } from '../../http/access';
 import { scopeOf, userOf } from '../../http/guard';
-import { writeContext } from '../workspaces/common';
+import { settleRevisions, writeContext } from '../workspaces/common';
 import { WorkspaceParams } from '../workspaces/schema';
 import { BulkPermissionsBody, ConfirmBody, ListMembersQuery, MemberParams, UpdateMemberBody } from './schema';
 import {
@@ -18,6 +18,7 @@ const tags = ['members'];
 
 /** Workspace members: list, export, read, change, bulk edit, remove, leave (SPEC §4). */
 export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  settleRevisions(app);
   app.get(
     '/v1/workspaces/:workspaceId/members',
     {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { access } from '../../http/access';
 import { scopeOf } from '../../http/guard';
-import { writeContext } from '../workspaces/common';
+import { settleRevisions, writeContext } from '../workspaces/common';
 import { WorkspaceParams } from '../workspaces/schema';
 import { getPolicies, setPolicies } from './service';
 
@@ -33,6 +33,7 @@ const PoliciesBody = Type.Object(
 
 /** Workspace policies: named caps and generic caps (SPEC §3). Members may read; admins change. */
 export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  settleRevisions(app);
   app.get(
     '/v1/workspaces/:workspaceId/policies',
     {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { access } from '../../http/access';
 import { scopeOf } from '../../http/guard';
-import { writeContext } from '../workspaces/common';
+import { settleRevisions, writeContext } from '../workspaces/common';
 import { WorkspaceParams } from '../workspaces/schema';
 import { CompareQuery, CreatePresetBody, DeletePresetQuery, PresetParams, UpdatePresetBody } from './schema';
 import {
@@ -19,6 +19,7 @@ const tags = ['presets'];
 
 /** Presets: built-ins (read-only) and custom, versioned presets (SPEC §2). */
 export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  settleRevisions(app);
   app.get(
     '/v1/workspaces/:workspaceId/presets',
     {

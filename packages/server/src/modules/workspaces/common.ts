@@ -18,7 +18,7 @@ import {
   type Subject,
   type WorkspaceState,
 } from '@atrium/policy';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Actor, actorOf } from '../../auth/principal';
 import type { DB, MatrixJson } from '../../db/schema';
@@ -211,4 +211,30 @@ export function presentGrant(row: { matrix: unknown; preset_id: string | null })
  */
 export function isoOf(value: unknown): string {
   return new Date(value as string | Date).toISOString();
+}
+
+/**
+ * After an access write, makes this instance's access cache know the new
+ * revision before the answer leaves, so a check the caller makes next on
+ * this instance includes the write even before the revision NOTIFY arrives
+ * (SPEC §3 "Changes take effect immediately"). Registered by each of the
+ * workspace-access route plugins; it looks at write answers carrying
+ * `revision` (and `workspaceId` outside a workspace route).
+ */
+export function settleRevisions(app: FastifyInstance): void {
+  app.addHook('preSerialization', async (req, _reply, payload) => {
+    const body = payload as { revision?: unknown; workspaceId?: unknown } | null;
+    if (
+      req.method === 'GET' ||
+      body === null ||
+      typeof body !== 'object' ||
+      typeof body.revision !== 'number'
+    ) {
+      return payload;
+    }
+    const workspaceId =
+      req.scope?.workspaceId ?? (typeof body.workspaceId === 'string' ? body.workspaceId : null);
+    if (workspaceId) await app.accessState.get(workspaceId, body.revision);
+    return payload;
+  });
 }

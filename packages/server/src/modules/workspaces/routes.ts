@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { access } from '../../http/access';
 import { scopeOf, userOf } from '../../http/guard';
-import { canBlock, writeContext } from './common';
+import { canBlock, settleRevisions, writeContext } from './common';
 import {
   CreateWorkspaceBody,
   DeleteWorkspaceBody,
@@ -23,6 +23,7 @@ const tags = ['workspaces'];
 
 /** Workspaces: create, list mine, read, rename, delete (SPEC §4, §6). */
 export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  settleRevisions(app);
   app.post(
     '/v1/workspaces',
     {
