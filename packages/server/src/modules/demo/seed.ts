@@ -4,6 +4,7 @@ import { hashPassword } from '../../auth/password';
 import { SYSTEM_ACTOR } from '../../auth/principal';
 import type { DB } from '../../db/schema';
 import { recordActivity } from '../activity/record';
+import { seedDemoResources } from '../agent-resources/demo';
 
 export const DEMO_ADMIN_EMAIL = 'admin@example.com';
 export const DEMO_MEMBER_EMAIL = 'member@example.com';
@@ -22,8 +23,9 @@ export interface DemoSeedResult {
 }
 
 /**
- * Seeds the demo workspace once: an admin, a member with the
- * `content_editor` preset on one agent, and two agents. Idempotent: a second
+ * Seeds the demo workspace once: an admin, a member (read-only reviewer in
+ * the workspace, `content_editor` on one agent), two agents, and realistic
+ * data in every area (settings, knowledge, transcripts, billing, tickets). Idempotent: a second
  * run finds the demo admin's workspace and changes nothing.
  */
 export async function seedDemo(db: Kysely<DB>, password: string): Promise<DemoSeedResult> {
@@ -35,7 +37,11 @@ export async function seedDemo(db: Kysely<DB>, password: string): Promise<DemoSe
     .where('workspaces.name', '=', DEMO_WORKSPACE_NAME)
     .executeTakeFirst();
   const result = { adminEmail: DEMO_ADMIN_EMAIL, memberEmail: DEMO_MEMBER_EMAIL };
-  if (existing) return { ...result, created: false, workspaceId: existing.id };
+  if (existing) {
+    // Resources are seeded idempotently too, so a data folder from an older release gains them.
+    await seedDemoResources(db, existing.id);
+    return { ...result, created: false, workspaceId: existing.id };
+  }
 
   const passwordHash = await hashPassword(password);
   const workspaceId = await db.transaction().execute(async (tx) => {
@@ -148,5 +154,6 @@ export async function seedDemo(db: Kysely<DB>, password: string): Promise<DemoSe
     });
     return ws.id;
   });
+  await seedDemoResources(db, workspaceId);
   return { ...result, created: true, workspaceId };
 }
