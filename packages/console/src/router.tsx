@@ -5,6 +5,7 @@ import { setUnauthenticatedHandler } from './api/client';
 import { queryClient } from './api/queryClient';
 import { useMe } from './api/session';
 import { ErrorAlert } from './components/ErrorAlert';
+import { RouteError } from './components/RouteError';
 import { Shell } from './layout/Shell';
 import { AccountPage } from './pages/Account';
 import { AcceptInvitationPage } from './pages/auth/AcceptInvitation';
@@ -77,6 +78,7 @@ export const router = createBrowserRouter([
   { path: '/invite', element: <AcceptInvitationPage /> },
   {
     element: <RequireSession />,
+    errorElement: <RouteError />,
     children: [
       { path: '/', element: <HomePage /> },
       { path: '/workspaces/new', element: <CreateWorkspacePage /> },
@@ -85,6 +87,7 @@ export const router = createBrowserRouter([
       {
         path: '/w/:workspaceId',
         element: <WorkspaceLayout />,
+        errorElement: <RouteError />,
         children: [
           { index: true, element: <Navigate to="agents" replace /> },
           { path: 'agents', element: <AgentsTab /> },

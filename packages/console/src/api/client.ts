@@ -53,6 +53,16 @@ function readCookie(name: string): string | null {
   return null;
 }
 
+/**
+ * Whether the browser holds a session: the server sets the readable CSRF
+ * cookie together with the HttpOnly session cookie (same expiry) and clears
+ * both at sign-out. Without it there is no point asking GET /v1/me (and
+ * getting a 401 logged in the browser console).
+ */
+export function hasSessionCookie(): boolean {
+  return readCookie(CSRF_COOKIE) !== null;
+}
+
 /** The CSRF token for the current session: a JS-readable cookie if the server sets one, else the stored one. */
 export function csrfToken(): string | null {
   const fromCookie = readCookie(CSRF_COOKIE);

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { ApiError, api, setCsrfToken } from './client';
+import { ApiError, api, hasSessionCookie, setCsrfToken } from './client';
 import { queryClient } from './queryClient';
 import type { Me } from './types';
 
@@ -13,6 +13,7 @@ function toMe(res: unknown): Me {
 
 /** The signed-in user, or null when there is no session (401). */
 export async function fetchMe(): Promise<Me | null> {
+  if (!hasSessionCookie()) return null;
   try {
     return toMe(await api('/v1/me'));
   } catch (err) {

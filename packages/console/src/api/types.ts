@@ -54,7 +54,10 @@ export interface Member {
   matrix: Matrix | null;
   presetId: string | null;
   agents?: MemberAgent[];
+  lastActivityAt?: string | null;
   lastActiveAt?: string | null;
+  /** What the caller may do to this member (SPEC §4: never to themselves). */
+  can?: { edit?: boolean; changeRole?: boolean; remove?: boolean };
   joinedAt?: string | null;
   createdAt?: string | null;
 }

@@ -194,10 +194,12 @@ function RoleAndAccess({
   member,
   workspaceId,
   editable,
+  mayChangeRole,
 }: {
   member: Member;
   workspaceId: string;
   editable: boolean;
+  mayChangeRole: boolean;
 }) {
   const [pendingRole, setPendingRole] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -222,7 +224,7 @@ function RoleAndAccess({
         <Select
           label="Workspace role"
           value={member.role}
-          disabled={!editable || busy}
+          disabled={!mayChangeRole || busy}
           onChange={(v) => v && v !== member.role && setPendingRole(v)}
           allowDeselect={false}
           data={[
@@ -288,7 +290,9 @@ export function MemberDetail() {
   const m = member.data;
   const self = me.data?.id === m.userId;
   // Nobody edits their own role or permissions (SPEC §4); only admins edit others'.
-  const editable = can('workspace.manage') && !self;
+  const editable = m.can ? m.can.edit === true : can('workspace.manage') && !self;
+  const mayChangeRole = m.can ? m.can.changeRole === true : editable;
+  const mayRemove = m.can ? m.can.remove === true : editable;
 
   return (
     <Stack gap="md">
@@ -315,11 +319,11 @@ export function MemberDetail() {
               )}
             </Group>
             <Text c="dimmed" fz="sm">
-              {m.email} · last active {relativeTime(m.lastActiveAt)}
+              {m.email} · last active {relativeTime(m.lastActivityAt ?? m.lastActiveAt)}
             </Text>
           </div>
         </Group>
-        {editable && (
+        {mayRemove && (
           <Button
             variant="subtle"
             color="red"
@@ -335,7 +339,12 @@ export function MemberDetail() {
           This is you. Nobody edits their own role or permissions; another admin can.
         </Alert>
       )}
-      <RoleAndAccess member={m} workspaceId={workspace.id} editable={editable} />
+      <RoleAndAccess
+        member={m}
+        workspaceId={workspace.id}
+        editable={editable}
+        mayChangeRole={mayChangeRole}
+      />
       <Tabs defaultValue="permissions" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="permissions">Permissions</Tabs.Tab>

@@ -29,7 +29,14 @@ import {
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, errorMessage } from '../../api/client';
-import { invalidateWorkspace, useInvitations, useMembers, usePresets, workspacePath } from '../../api/hooks';
+import {
+  invalidateWorkspace,
+  useAgents,
+  useInvitations,
+  useMembers,
+  usePresets,
+  workspacePath,
+} from '../../api/hooks';
 import type { Invitation, Member } from '../../api/types';
 import { AccessSummary } from '../../components/AccessSummary';
 import { RoleBadge } from '../../components/badges';
@@ -141,9 +148,12 @@ function MembersTable({ members, workspaceId }: { members: Member[]; workspaceId
                 )}
               </Table.Td>
               <Table.Td>
-                <Tooltip label={dateTime(m.lastActiveAt)} disabled={!m.lastActiveAt}>
-                  <Text fz="sm" c={m.lastActiveAt ? undefined : 'dimmed'}>
-                    {relativeTime(m.lastActiveAt)}
+                <Tooltip
+                  label={dateTime(m.lastActivityAt ?? m.lastActiveAt)}
+                  disabled={!(m.lastActivityAt ?? m.lastActiveAt)}
+                >
+                  <Text fz="sm" c={(m.lastActivityAt ?? m.lastActiveAt) ? undefined : 'dimmed'}>
+                    {relativeTime(m.lastActivityAt ?? m.lastActiveAt)}
                   </Text>
                 </Tooltip>
               </Table.Td>
@@ -155,15 +165,16 @@ function MembersTable({ members, workspaceId }: { members: Member[]; workspaceId
   );
 }
 
-function invitationTarget(inv: Invitation): string {
+function invitationTarget(inv: Invitation, agentNames: Map<string, string>): string {
   const agents = inv.agents ?? [];
-  if (agents.length > 0) return agents.map((a) => a.name ?? 'Agent').join(', ');
-  if (inv.agentIds?.length) return `${inv.agentIds.length} agent(s)`;
+  if (agents.length > 0) return agents.map((a) => a.name ?? agentNames.get(a.agentId) ?? 'Agent').join(', ');
   return inv.role === 'admin' ? 'Workspace (admin)' : 'Workspace';
 }
 
 function PendingInvitations({ workspaceId }: { workspaceId: string }) {
   const invitations = useInvitations(workspaceId);
+  const agents = useAgents(workspaceId);
+  const agentNames = new Map((agents.data ?? []).map((a) => [a.id, a.name]));
   const [busy, setBusy] = useState<string | null>(null);
 
   async function act(inv: Invitation, action: 'resend' | 'revoke') {
@@ -227,7 +238,7 @@ function PendingInvitations({ workspaceId }: { workspaceId: string }) {
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Text fz="sm">{invitationTarget(inv)}</Text>
+                  <Text fz="sm">{invitationTarget(inv, agentNames)}</Text>
                 </Table.Td>
                 <Table.Td>
                   <Text fz="sm">{relativeTime(inv.createdAt)}</Text>

@@ -1,0 +1,270 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ConsoleWatch,
+  debugShot,
+  launchBrowser,
+  newPerson,
+  type RunningServer,
+  shot,
+  startServer,
+} from './harness';
+
+/**
+ * Issue 8, end to end in a real browser: an admin invites a new address, the
+ * mail arrives in the dev mailbox, the invitee signs up through the link, the
+ * admin sets Build to Read and Knowledge to Edit, the invitee's console shows
+ * exactly that, a preset change and a policy cap show up at once, and the
+ * Activity tab shows each step. Fails on any browser console error.
+ */
+
+const PASSWORD = 'correct horse battery staple 42';
+const ADMIN = { name: 'Ada Admin', email: 'ada@acme.test' };
+const INVITEE = { name: 'Max Member', email: 'max@acme.test' };
+const WORKSPACE = 'Acme Support';
+
+let server: RunningServer;
+let browser: Browser;
+const watch: ConsoleWatch = { errors: [] };
+let admin: Page;
+let invitee: Page;
+let workspaceUrl = '';
+
+/** What the invitee's "Your access" panel shows: visible areas, and each visible item's level. */
+async function visibleAccess(page: Page) {
+  const panel = page.getByTestId('my-access');
+  await panel.waitFor();
+  const areas = await panel
+    .locator('[data-my-area]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-my-area')));
+  const items = await panel
+    .locator('[data-my-item]')
+    .evaluateAll((els) =>
+      Object.fromEntries(els.map((e) => [e.getAttribute('data-my-item'), e.getAttribute('data-level')])),
+    );
+  return { areas, items: items as Record<string, string> };
+}
+
+/** Chooses an option of a Mantine Select by its label. */
+async function choose(page: Page, label: string | RegExp, option: string | RegExp) {
+  await page
+    .getByRole('combobox', { name: label })
+    .or(page.getByRole('textbox', { name: label }))
+    .first()
+    .click();
+  await page.getByRole('option', { name: option }).click();
+}
+
+async function openInviteeHome() {
+  await invitee.goto(`${workspaceUrl}/agents`);
+  await invitee.getByTestId('my-access').waitFor();
+}
+
+describe('the Users tab, in Chromium', () => {
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    admin = (await newPerson(browser, server.url, watch)).page;
+    invitee = (await newPerson(browser, server.url, watch)).page;
+  });
+
+  // On a failure, keep what each person was looking at (e2e/artifacts/failed-*.png).
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    await debugShot(admin, 'failed-admin').catch(() => undefined);
+    await debugShot(invitee, 'failed-invitee').catch(() => undefined);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('an admin signs up, creates a workspace and an agent', async () => {
+    await admin.goto('/');
+    await admin.waitForURL(/\/sign-in/);
+    await admin.getByRole('heading', { name: 'Sign in to Atrium' }).waitFor();
+    await shot(admin, '01-sign-in');
+    await admin.getByRole('link', { name: 'Create an account' }).click();
+    await admin.getByRole('textbox', { name: 'Full name', exact: true }).fill(ADMIN.name);
+    await admin.getByRole('textbox', { name: 'Work email', exact: true }).fill(ADMIN.email);
+    await admin.getByRole('textbox', { name: 'Password', exact: true }).fill(PASSWORD);
+    await admin.getByRole('button', { name: 'Create account' }).click();
+    await admin.waitForURL(/\/workspaces\/new/);
+    await admin.getByRole('textbox', { name: 'Workspace name', exact: true }).fill(WORKSPACE);
+    await shot(admin, '02-create-workspace');
+    await admin.getByRole('button', { name: 'Create workspace' }).click();
+    await admin.waitForURL(/\/w\/[0-9a-f-]+\/users/);
+    workspaceUrl = new URL(admin.url()).pathname.replace(/\/users$/, '');
+
+    await admin.getByRole('tab', { name: 'Agents' }).click();
+    await admin.getByRole('button', { name: 'Create agent' }).click();
+    await admin.getByRole('textbox', { name: 'Name', exact: true }).fill('Support Concierge');
+    await admin.getByRole('dialog').getByRole('button', { name: 'Create agent' }).click();
+    await admin.waitForURL(/\/agents\/[0-9a-f-]+$/);
+    await admin.getByRole('heading', { name: 'Support Concierge' }).waitFor();
+    await admin.goto(`${workspaceUrl}/agents`);
+    await admin.locator('[data-agent="Support Concierge"]').waitFor();
+    await shot(admin, '03-agents');
+  });
+
+  it('the admin invites a new address, and the mail arrives in the dev mailbox', async () => {
+    await admin.goto(`${workspaceUrl}/users`);
+    await admin.locator(`[data-member="${ADMIN.email}"]`).waitFor();
+    await admin.getByRole('button', { name: 'Invite people' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Invite people' });
+    await dialog.getByLabel('Email addresses').fill(INVITEE.email);
+    await dialog.getByLabel('Email addresses').press('Enter');
+    await choose(admin, 'Permissions', 'No permissions yet');
+    await shot(admin, '04-invite-dialog');
+    await dialog.getByRole('button', { name: 'Send invitation' }).click();
+    await dialog.getByText('Results').waitFor();
+    expect(await dialog.getByRole('listitem').first().textContent()).toContain(INVITEE.email);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await admin.locator(`[data-invitation="${INVITEE.email}"]`).waitFor();
+    await shot(admin, '05-users-pending-invitation');
+
+    await admin.goto('/dev/mailbox');
+    await admin.getByLabel('Filter by recipient').fill(INVITEE.email);
+    await admin.locator(`[data-mail-to="${INVITEE.email}"]`).first().click();
+    await admin.getByTestId('mail-body').waitFor();
+    await shot(admin, '06-dev-mailbox');
+  });
+
+  it('the invitee signs up through the link in the email', async () => {
+    const link = await admin
+      .getByTestId('mail-body')
+      .locator('a[data-mail-link]')
+      .first()
+      .getAttribute('href');
+    expect(link).toMatch(/\/invitations\/accept\?token=/);
+    await invitee.goto(link!);
+    await invitee.getByRole('heading', { name: `Join ${WORKSPACE}` }).waitFor();
+    await invitee.getByRole('textbox', { name: 'Full name', exact: true }).fill(INVITEE.name);
+    await invitee.getByRole('textbox', { name: 'Choose a password', exact: true }).fill(PASSWORD);
+    await shot(invitee, '07-accept-invitation');
+    await invitee.getByRole('button', { name: 'Create account and join' }).click();
+    await invitee.waitForURL(new RegExp(`${workspaceUrl}/agents$`));
+    await invitee.getByText('You have no permissions here yet').waitFor();
+    // A member does not see the admin-only tabs (SPEC §2).
+    expect(await invitee.getByRole('tab', { name: 'API Keys' }).count()).toBe(0);
+    expect(await invitee.getByRole('tab', { name: 'Activity' }).count()).toBe(0);
+  });
+
+  it('the admin sets Build to Read and Knowledge to Edit; the invitee sees exactly that', async () => {
+    await admin.goto(`${workspaceUrl}/users`);
+    await admin.locator(`[data-member="${INVITEE.email}"]`).waitFor();
+    await shot(admin, '08-users');
+    await admin.getByRole('link', { name: INVITEE.name }).click();
+    await admin.getByRole('heading', { name: INVITEE.name }).waitFor();
+
+    const build = admin.locator('[data-area="build"]');
+    await build
+      .getByRole('radiogroup', { name: 'Build level (all items)' })
+      .getByText('Read', { exact: true })
+      .click();
+    await build.getByRole('button', { name: 'Expand Build items' }).click();
+    await build.locator('[data-permission="build.knowledge"]').getByText('Edit', { exact: true }).click();
+    await build.getByText('Mixed', { exact: true }).waitFor();
+    await shot(admin, '09-permission-editor');
+    await admin.getByRole('button', { name: 'Save permissions' }).click();
+    await admin.getByText('Permissions saved').waitFor();
+
+    await openInviteeHome();
+    const seen = await visibleAccess(invitee);
+    expect(seen.areas).toEqual(['build']);
+    expect(seen.items['build.knowledge']).toBe('edit');
+    const others = Object.entries(seen.items).filter(([p]) => p !== 'build.knowledge');
+    expect(others).toHaveLength(9);
+    expect(others.every(([p, l]) => p.startsWith('build.') && l === 'read')).toBe(true);
+    await shot(invitee, '10-member-home');
+  });
+
+  it('a preset change shows up at once', async () => {
+    await admin.locator('label', { hasText: 'A preset' }).click();
+    await choose(admin, 'Preset', 'Knowledge editor');
+    await admin.getByRole('button', { name: 'Save permissions' }).click();
+    await admin.getByText('Permissions saved').first().waitFor();
+
+    await openInviteeHome();
+    const seen = await visibleAccess(invitee);
+    // knowledge_editor (SPEC §2): analytics read, build read with knowledge edit, channels read.
+    expect(seen.areas).toEqual(['analytics', 'build', 'channels']);
+    expect(seen.items['analytics.conversations']).toBe('read');
+    expect(seen.items['build.knowledge']).toBe('edit');
+    expect(seen.items['channels.chat']).toBe('read');
+    expect(seen.items['analytics.conversation_pii']).toBeUndefined();
+  });
+
+  it('a policy cap shows up at once, explained on the admin side', async () => {
+    await admin.goto(`${workspaceUrl}/settings`);
+    await admin
+      .locator('[data-policy="conversations_hidden"]')
+      .locator('xpath=ancestor::*[contains(@class,"mantine-Switch-root")][1]')
+      .locator('label')
+      .first()
+      .click();
+    await admin.getByText(/Hide conversations: on/).waitFor();
+    await shot(admin, '11-settings');
+
+    await openInviteeHome();
+    const seen = await visibleAccess(invitee);
+    expect(seen.items['analytics.conversations']).toBeUndefined();
+    expect(seen.items['analytics.smart_analyst']).toBe('read');
+
+    await admin.goto(`${workspaceUrl}/users`);
+    await admin.getByRole('link', { name: INVITEE.name }).click();
+    await admin.getByRole('tab', { name: 'Effective access' }).click();
+    const row = admin.locator('[data-effective="analytics.conversations"]');
+    await row.waitFor();
+    expect(await row.getAttribute('data-level')).toBe('none');
+    expect(await row.textContent()).toMatch(/Capped at None by the “Conversations hidden” policy/);
+    expect(await admin.locator('[data-effective="build.knowledge"]').textContent()).toMatch(
+      /Workspace preset “Knowledge editor” → Edit/,
+    );
+    await shot(admin, '12-effective-access');
+  });
+
+  it('the Activity tab shows each step, on an intact chain', async () => {
+    await admin.goto(`${workspaceUrl}/activity`);
+    await admin.getByTestId('activity-table').waitFor();
+    await admin
+      .getByTestId('chain-status')
+      .getByText(/Chain intact/)
+      .waitFor();
+    const actions = await admin
+      .locator('[data-action]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
+    for (const step of [
+      'workspace.created',
+      'agent.created',
+      'invitation.created',
+      'invitation.accepted',
+      'permissions.updated',
+      'policies.updated',
+    ]) {
+      expect(actions, `activity should show ${step}`).toContain(step);
+    }
+    expect(actions.filter((a) => a === 'permissions.updated').length).toBeGreaterThanOrEqual(2);
+    await shot(admin, '13-activity');
+  });
+
+  it('the other tabs render: API keys (secret shown once) and the agent page', async () => {
+    await admin.goto(`${workspaceUrl}/api-keys`);
+    await admin.getByRole('button', { name: 'Create API key' }).click();
+    await admin.getByRole('textbox', { name: 'Name', exact: true }).fill('Agent platform backend');
+    await admin.getByRole('dialog').getByRole('button', { name: 'Create key' }).click();
+    const secret = await admin.getByTestId('api-key-secret').textContent();
+    expect(secret).toMatch(/^atr_/);
+    await shot(admin, '14-api-key-created');
+    await admin.getByRole('button', { name: 'I have copied it' }).click();
+    await admin.getByRole('table', { name: 'API keys' }).getByText('Agent platform backend').waitFor();
+    // The list never shows the secret again.
+    expect(await admin.locator('body').textContent()).not.toContain(secret!);
+    await shot(admin, '15-api-keys');
+  });
+
+  it('left no error in the browser console', () => {
+    expect(watch.errors).toEqual([]);
+  });
+});
