@@ -1,5 +1,6 @@
 import { type CompiledWorkspace, compile, type WorkspaceState } from '@atrium/policy';
 import type { Database } from '../../db';
+import { ApiKeyCache } from './api-keys';
 import { REVISION_CHANNEL } from './revision';
 import type { AccessStateSource } from './service';
 import { loadWorkspaceState } from './state';
@@ -65,6 +66,8 @@ export class AccessCache implements AccessStateSource {
   private readonly counters = { hits: 0, loads: 0, evictions: 0, notifications: 0 };
   private readonly maxWorkspaces: number;
   private readonly tokenWaitMs: number;
+  /** API-key resolutions, dropped with their workspace's revision announcements. */
+  readonly apiKeys = new ApiKeyCache();
 
   constructor(
     private readonly database: Database,
@@ -147,6 +150,7 @@ export class AccessCache implements AccessStateSource {
     const unlisten = this.unlisten;
     this.unlisten = null;
     this.slots.clear();
+    this.apiKeys.clear();
     if (unlisten) await unlisten().catch(() => {});
   }
 
@@ -158,6 +162,8 @@ export class AccessCache implements AccessStateSource {
     const workspaceId = payload.slice(0, at);
     const revision = Number(payload.slice(at + 1));
     if (!Number.isSafeInteger(revision)) return;
+    // Any access change may be a key revocation: forget that workspace's keys.
+    this.apiKeys.invalidateWorkspace(workspaceId);
     const slot = this.slots.get(workspaceId);
     // Workspaces this instance does not hold are loaded on first use anyway.
     if (slot === undefined || revision <= slot.known) return;

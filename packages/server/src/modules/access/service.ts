@@ -1,6 +1,7 @@
 import { compile, type WorkspaceState } from '@atrium/policy';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
+import type { ApiKeyCache } from './api-keys';
 import type { CachedAccess } from './cache';
 import { loadWorkspaceState } from './state';
 
@@ -26,6 +27,8 @@ export interface AccessStateSource {
    * a newer revision is known or asked for, else read through.
    */
   forCheck(workspaceId: string, atLeastRevision?: number): CachedAccess | Promise<CachedAccess | null>;
+  /** Cached API-key resolutions, when this source caches (see api-keys.ts). */
+  readonly apiKeys?: ApiKeyCache;
   close(): Promise<void>;
 }
 

@@ -48,7 +48,7 @@ export const checkRoutes: FastifyPluginAsync = async (app) => {
   app.post(
     '/v1/check',
     {
-      config: { access: access.signedIn({ apiKey: true }) },
+      config: { access: access.signedIn({ apiKey: true }), apiKeyCache: true },
       schema: {
         tags: ['check'],
         summary: 'May this subject do this? One decision',
@@ -70,7 +70,7 @@ export const checkRoutes: FastifyPluginAsync = async (app) => {
   app.post(
     '/v1/check/batch',
     {
-      config: { access: access.signedIn({ apiKey: true }) },
+      config: { access: access.signedIn({ apiKey: true }), apiKeyCache: true },
       schema: {
         tags: ['check'],
         summary: 'Up to 1,000 decisions in one request',
