@@ -39,7 +39,8 @@ export async function signInAs(
 
 /**
  * A new user with a unique email (`user-<random>@example.com` unless given),
- * signed up through the API, marked verified, and signed in.
+ * signed up through the API (which signs them in: one session, whose cookie
+ * and CSRF token are returned) and marked verified.
  */
 export async function createUser(
   app: FastifyInstance,
@@ -55,14 +56,22 @@ export async function createUser(
     payload: { email, password, name },
   });
   if (res.statusCode !== 201) throw new Error(`sign-up failed (${res.statusCode}): ${res.body}`);
-  const { user } = res.json() as { user: { id: string; email: string } };
+  const { user, csrfToken } = res.json() as { user: { id: string; email: string }; csrfToken: string };
+  const token = cookieValue(res, 'atrium_session');
+  if (!token) throw new Error('sign-up set no session cookie');
   await app.db
     .updateTable('users')
     .set({ email_verified_at: new Date() })
     .where('id', '=', user.id)
     .execute();
-  const session = await signInAs(app, email, password);
-  return { id: user.id, email: user.email, name, password, cookie: session.cookie, csrf: session.csrf };
+  return {
+    id: user.id,
+    email: user.email,
+    name,
+    password,
+    cookie: `atrium_session=${token}`,
+    csrf: csrfToken,
+  };
 }
 
 /**
