@@ -1079,6 +1079,7 @@ describe('SPEC §4 — lifecycle rules', () => {
       .executeTakeFirstOrThrow();
     expect(entry.action).toBe('permissions.updated');
     expect(entry.target_id).toBe(m.id);
+    expect(entry.after).toMatchObject({ permissions: { 'build.knowledge': 'edit' } });
     expect((entry.after as { changes: string[] }).changes).toContain('build.knowledge: none → edit');
     // A write refused half-way leaves nothing behind: no entry, no bump.
     const refused = await asAdmin({

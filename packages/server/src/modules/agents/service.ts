@@ -9,6 +9,7 @@ import {
   assertWithinOwnGrant,
   canBlock,
   type GrantInput,
+  grantActivity,
   grantDiff,
   grantMatrix,
   inTransaction,
@@ -467,7 +468,8 @@ export async function addAgentMember(
       action: 'agent_member.added',
       target: { type: 'member', id: userId },
       agentId,
-      after: { role: input.role, presetId: grant?.presetId ?? null, changes: grantDiff(state, null, grant) },
+      before: null,
+      after: { role: input.role, ...grantActivity(state, null, grant).after },
       origin: ctx.origin,
     });
     return { userId, joinedWorkspace, revision: await bumpRevision(tx, state.workspaceId) };
@@ -546,8 +548,7 @@ export async function updateAgentMember(
           action: 'permissions.updated',
           target,
           agentId,
-          before: { presetId: current.presetId },
-          after: { presetId: grant.presetId, changes },
+          ...grantActivity(state, current, grant),
           origin: ctx.origin,
         });
         changed = true;

@@ -20,6 +20,7 @@ import { bumpRevision } from '../access/revision';
 import { recordActivity } from '../activity/record';
 import {
   type GrantInput,
+  grantActivity,
   grantDiff,
   grantMatrix,
   inTransaction,
@@ -342,8 +343,7 @@ export async function updateMember(
           actor: ctx.actor,
           action: 'permissions.updated',
           target,
-          before: { presetId: newGrant.presetId ?? null },
-          after: { presetId: grant.presetId, changes },
+          ...grantActivity(state, newGrant, grant),
           origin: ctx.origin,
         });
         changed = true;
@@ -438,8 +438,8 @@ export async function bulkUpdatePermissions(
         actor: ctx.actor,
         action: 'permissions.updated',
         target: { type: 'member', id: row.user_id },
-        before: { presetId: current.presetId },
-        after: { presetId: next.presetId, changes, bulk: body.mode },
+        before: grantActivity(state, current, next).before,
+        after: { ...grantActivity(state, current, next).after, bulk: body.mode },
         origin: ctx.origin,
       });
     }

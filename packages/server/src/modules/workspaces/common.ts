@@ -24,6 +24,7 @@ import { type Actor, actorOf } from '../../auth/principal';
 import type { DB, MatrixJson } from '../../db/schema';
 import { type FieldIssue, notFound, problem, validationFailed } from '../../errors';
 import { originOf } from '../../http/guard';
+import { permissionDiff } from '../activity/diff';
 import type { RequestOrigin } from '../activity/record';
 
 /**
@@ -237,4 +238,21 @@ export function settleRevisions(app: FastifyInstance): void {
     if (workspaceId) await app.accessState.get(workspaceId, body.revision);
     return payload;
   });
+}
+
+/**
+ * The `before`/`after` of a `permissions.updated` entry, in the activity
+ * log's convention (docs/activity.md): only the changed items, plus the
+ * readable lines (`build.knowledge: read → edit`) and the preset links.
+ */
+export function grantActivity(
+  state: WorkspaceState,
+  before: StoredGrant | Grant | null,
+  after: StoredGrant | Grant | null,
+) {
+  const d = permissionDiff(grantMatrix(state, before), grantMatrix(state, after));
+  return {
+    before: { presetId: before?.presetId ?? null, permissions: d.before },
+    after: { presetId: after?.presetId ?? null, permissions: d.after, changes: d.changes },
+  };
 }
