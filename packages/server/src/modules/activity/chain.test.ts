@@ -458,6 +458,38 @@ describe('search and export', () => {
     expect(() => toFilter(ws, { from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' })).toThrow(/later/);
   });
 
+  it('finds exactly the entries of a time window deep in the log, despite a little clock skew', async () => {
+    const ws = await newWorkspace();
+    const day = 86_400_000;
+    const t0 = Date.now() - 10 * day;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const at = async (ms: number, action: string) => {
+      vi.setSystemTime(new Date(ms));
+      await record(ws, action);
+    };
+    await at(t0, 'thing.before');
+    await at(t0 + day, 'thing.inside_1');
+    // Another instance whose clock runs a minute behind appends next.
+    await at(t0 + day - 60_000, 'thing.inside_skewed');
+    await at(t0 + day + 3_600_000, 'thing.inside_2');
+    await at(t0 + 2 * day, 'thing.after');
+    vi.useRealTimers();
+    await seed(ws, 3);
+    const window = toFilter(ws, {
+      from: new Date(t0 + day - 120_000).toISOString(),
+      to: new Date(t0 + 2 * day - 1).toISOString(),
+    });
+    const found = await searchActivity(ctx.app.db, window, { limit: 50 });
+    expect(found.items.map((i) => i.action)).toEqual([
+      'thing.inside_2',
+      'thing.inside_skewed',
+      'thing.inside_1',
+    ]);
+    const paged = await searchActivity(ctx.app.db, window, { limit: 2 });
+    const rest = await searchActivity(ctx.app.db, window, { limit: 2, cursor: paged.nextCursor ?? '' });
+    expect([...paged.items, ...rest.items].map((i) => i.action)).toEqual(found.items.map((i) => i.action));
+  });
+
   it('rejects a cursor it did not issue', async () => {
     const ws = await newWorkspace();
     await expect(

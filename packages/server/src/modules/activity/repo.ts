@@ -1,4 +1,11 @@
-import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import {
+  type Expression,
+  type Kysely,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+  type Transaction,
+} from 'kysely';
 import type { ActivityEntry, ActorType, DB } from '../../db/schema';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -26,6 +33,19 @@ export interface ActivityFilter {
   involvingUser?: string;
 }
 
+/**
+ * The most two instances' clocks may disagree, for turning a time window into
+ * id bounds (see applyFilter). Entries are stamped after the chain's append
+ * lock is taken, so within one chain time goes backwards by at most this.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+function chainColumn(alias: 'b', workspaceId: string | null): Expression<SqlBool> {
+  return workspaceId === null
+    ? sql<SqlBool>`${sql.ref(`${alias}.workspace_id`)} IS NULL`
+    : sql<SqlBool>`${sql.ref(`${alias}.workspace_id`)} = ${workspaceId}`;
+}
+
 /** A prefix pattern `a.b.*` → the LIKE pattern `a.b.%` (with LIKE's own wildcards escaped). */
 export function actionPattern(action: string): { exact: string } | { like: string } {
   if (!action.endsWith('.*')) return { exact: action };
@@ -51,8 +71,52 @@ function applyFilter<O>(
   if (f.targetType !== undefined) out = out.where('target_type', '=', f.targetType);
   if (f.targetId !== undefined) out = out.where('target_id', '=', f.targetId);
   if (f.agentId !== undefined) out = out.where('agent_id', '=', f.agentId);
-  if (f.from !== undefined) out = out.where('created_at', '>=', f.from);
-  if (f.to !== undefined) out = out.where('created_at', '<', f.to);
+  if (f.from !== undefined) {
+    const from = f.from;
+    out = out.where('created_at', '>=', from);
+    // Bound ids too, so a window deep in a long log is an index range, not a
+    // scan from the newest entry. The last entry written well before the
+    // window (by more than CLOCK_SKEW_MS) precedes every entry in it:
+    // appends to a chain are serialised, so timestamps only go backwards by
+    // the clock skew between instances.
+    out = out.where(({ eb, selectFrom }) =>
+      eb(
+        'id',
+        '>',
+        eb.fn.coalesce(
+          selectFrom('activity_log as b')
+            .select('b.id')
+            .where(chainColumn('b', f.workspaceId))
+            .where('b.created_at', '<', new Date(from.getTime() - CLOCK_SKEW_MS))
+            .orderBy('b.created_at', 'desc')
+            .orderBy('b.id', 'desc')
+            .limit(1),
+          sql<string>`0`,
+        ),
+      ),
+    );
+  }
+  if (f.to !== undefined) {
+    const to = f.to;
+    out = out.where('created_at', '<', to);
+    // Likewise the first entry written well after the window follows all of it.
+    out = out.where(({ eb, selectFrom }) =>
+      eb(
+        'id',
+        '<',
+        eb.fn.coalesce(
+          selectFrom('activity_log as b')
+            .select('b.id')
+            .where(chainColumn('b', f.workspaceId))
+            .where('b.created_at', '>=', new Date(to.getTime() + CLOCK_SKEW_MS))
+            .orderBy('b.created_at', 'asc')
+            .orderBy('b.id', 'asc')
+            .limit(1),
+          sql<string>`9223372036854775807`,
+        ),
+      ),
+    );
+  }
   if (f.involvingUser !== undefined) {
     const userId = f.involvingUser;
     out = out.where((eb) =>
