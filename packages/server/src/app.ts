@@ -38,6 +38,8 @@ export interface BuildOptions {
   skipMigrations?: boolean;
   /** Override the logger (tests pass false or a stream). */
   logger?: FastifyServerOptions['logger'];
+  /** Keep the configured logger (level, redaction, serializers) but write its lines here (tests capture them). */
+  logStream?: { write(line: string): void };
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -85,7 +87,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }
 
   const app = Fastify({
-    logger: options.logger ?? loggerOptions(config),
+    logger:
+      options.logger ??
+      (options.logStream && config.logLevel !== 'silent'
+        ? { ...(loggerOptions(config) as object), stream: options.logStream }
+        : loggerOptions(config)),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     genReqId: (req) => {
