@@ -32,6 +32,8 @@ const WORKSPACE_ROUTES_WITHOUT_CAPABILITY: Record<string, string> = {};
 const NOT_TENANT_SCOPED: Record<string, string> = {
   'GET /v1/dev/mailbox/:id':
     'the development mailbox is public by design (development mode only); it belongs to no workspace',
+  'GET /v1/share/:slug':
+    "the web widget's public lookup: the unguessable slug is the credential and it belongs to no workspace path; the link's authorized domains are enforced instead (agent-resources tests)",
 };
 
 type OpenApi = {

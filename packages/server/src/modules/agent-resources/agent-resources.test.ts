@@ -543,3 +543,38 @@ describe('bad input and tenant isolation', () => {
     ).toHaveLength(1);
   });
 });
+
+describe('the web widget', () => {
+  it('a share link works only on its authorized domains, and not once disabled', async () => {
+    const c = await createCast(ctx.app);
+    const admin = as(ctx.app, c.admin);
+    await admin({ method: 'PATCH', url: url(c, 'settings/branding'), payload: { primaryColor: '#abcdef' } });
+    const link = json<{ id: string; url: string }>(
+      await admin({
+        method: 'POST',
+        url: url(c, 'share-links'),
+        payload: { name: 'Site', authorizedDomains: ['*.acme.example', 'acme.example'] },
+      }),
+    );
+    const slug = link.url.split('/').pop() as string;
+    const widget = (origin?: string) =>
+      ctx.app.inject({ method: 'GET', url: `/v1/share/${slug}`, headers: origin ? { origin } : {} });
+    const direct = await widget();
+    expect(direct.statusCode).toBe(200);
+    expect(json(direct)).toMatchObject({
+      agentName: 'Support Bot',
+      linkName: 'Site',
+      primaryColor: '#abcdef',
+    });
+    const embedded = await widget('https://shop.acme.example');
+    expect(embedded.statusCode).toBe(200);
+    expect(embedded.headers['access-control-allow-origin']).toBe('https://shop.acme.example');
+    expect((await widget('https://acme.example')).statusCode).toBe(200);
+    const foreign = await widget('https://evil-acme.example');
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+    await admin({ method: 'PATCH', url: url(c, `share-links/${link.id}`), payload: { enabled: false } });
+    expect((await widget()).statusCode).toBe(404);
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/share/nope' })).statusCode).toBe(404);
+  });
+});

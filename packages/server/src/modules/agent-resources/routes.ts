@@ -28,6 +28,8 @@ import {
   ShareLinkView,
   UpdateFeedbackBody,
   UpdateShareLinkBody,
+  WidgetParams,
+  WidgetView,
 } from './schema';
 import {
   type AgentSettings,
@@ -45,6 +47,7 @@ import {
   listFeedback,
   listShareLinks,
   removeDataSource,
+  resolveWidget,
   updateFeedback,
   updateSettings,
   updateShareLink,
@@ -495,6 +498,33 @@ export const agentResourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const { workspaceId, agentId } = agentOf(req);
       return embedSnippet(app.db, workspaceId, agentId, req.params.id, app.config.publicUrl);
+    },
+  );
+
+  // The widget's own lookup: public (the unguessable slug is the credential), belongs to no
+  // workspace path, and enforces the link's authorized domains against the browser's Origin.
+  app.get(
+    '/v1/share/:slug',
+    {
+      config: { access: access.public() },
+      schema: {
+        tags: ['share links'],
+        summary:
+          'What the web widget shows for a share link (checks the embedding page against the authorized domains)',
+        params: WidgetParams,
+        response: { 200: WidgetView },
+      },
+    },
+    async (req, reply) => {
+      const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+      const { allowOrigin, view } = await resolveWidget(
+        app.db,
+        req.params.slug,
+        origin,
+        app.config.publicUrl,
+      );
+      if (allowOrigin) reply.header('access-control-allow-origin', allowOrigin).header('vary', 'Origin');
+      return view;
     },
   );
 };

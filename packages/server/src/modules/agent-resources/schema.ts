@@ -231,3 +231,12 @@ export const EmbedView = Type.Object({
   authorizedDomains: Type.Array(Type.String()),
   snippet: Type.String({ description: 'HTML to paste into a page of an authorized domain' }),
 });
+
+export const WidgetParams = Type.Object({ slug: Type.String({ maxLength: 64 }) });
+export const WidgetView = Type.Object({
+  agentName: Type.String(),
+  linkName: Type.String(),
+  primaryColor: Type.String(),
+  accentColor: Type.String(),
+  logoUrl: Type.Union([Type.String(), Type.Null()]),
+});

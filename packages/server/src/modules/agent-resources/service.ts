@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, TranscriptMessageJson } from '../../db/schema';
-import { type FieldIssue, notFound, validationFailed } from '../../errors';
+import { type FieldIssue, notFound, problem, validationFailed } from '../../errors';
 import { recordActivity } from '../activity/record';
 import { requireUuid, type WriteContext } from './context';
 import { maskPii } from './pii';
@@ -822,4 +822,62 @@ export async function embedSnippet(
   const link = presentShareLink(row, publicUrl);
   const snippet = `<script src="${escapeAttr(`${publicUrl}/widget.js`)}" data-atrium-link="${escapeAttr(row.slug)}" async></script>`;
   return { shareLinkId: row.id, url: link.url, authorizedDomains: link.authorizedDomains, snippet };
+}
+
+/** Whether a page host may embed a link: exact match, or `*.example.com` for any subdomain of example.com. */
+export function domainAllowed(host: string, authorized: readonly string[]): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  return authorized.some((d) => (d.startsWith('*.') ? h.endsWith(d.slice(1)) : h === d));
+}
+
+/**
+ * What the web widget needs to render a share link (public: the link itself
+ * is the credential). A disabled or unknown link, or one whose agent is not
+ * approved, is 404. When a browser embeds the widget, its `Origin` must be
+ * one of the link's authorized domains (or Atrium's own origin, for the
+ * direct link); otherwise 403 — the domain list is enforced, not decorative.
+ * Returns the origin to allow for CORS, if any.
+ */
+export async function resolveWidget(db: Db, slug: string, origin: string | undefined, publicUrl: string) {
+  const row = await db
+    .selectFrom('share_links')
+    .innerJoin('agents', (j) =>
+      j
+        .onRef('agents.id', '=', 'share_links.agent_id')
+        .onRef('agents.workspace_id', '=', 'share_links.workspace_id'),
+    )
+    .select([
+      'share_links.workspace_id',
+      'share_links.agent_id',
+      'share_links.name as link_name',
+      'share_links.authorized_domains',
+      'share_links.enabled',
+      'agents.name as agent_name',
+      'agents.status',
+    ])
+    .where('share_links.slug', '=', slug)
+    .executeTakeFirst();
+  if (!row?.enabled || row.status !== 'approved') throw notFound('share link');
+  let allowOrigin: string | null = null;
+  if (origin !== undefined && origin !== new URL(publicUrl).origin) {
+    let host = '';
+    try {
+      host = new URL(origin).hostname;
+    } catch {}
+    if (!host || !domainAllowed(host, row.authorized_domains ?? [])) {
+      throw problem('forbidden', 'This site is not an authorized domain of this share link', { origin });
+    }
+    allowOrigin = origin;
+  }
+  const s = await getSettings(db, row.workspace_id, row.agent_id);
+  return {
+    allowOrigin,
+    view: {
+      agentName: row.agent_name,
+      linkName: row.link_name,
+      primaryColor: s.primaryColor,
+      accentColor: s.accentColor,
+      logoUrl: s.logoUrl,
+    },
+  };
 }
