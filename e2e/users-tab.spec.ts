@@ -264,6 +264,74 @@ describe('the Users tab, in Chromium', () => {
     await shot(admin, '15-api-keys');
   });
 
+  it('the permission matrix works from the keyboard', async () => {
+    await admin.goto(`${workspaceUrl}/users`);
+    await admin.getByRole('link', { name: INVITEE.name }).click();
+    await admin.locator('label', { hasText: 'Custom' }).click();
+    const channels = admin.locator('[data-area="channels"]');
+    const toggle = channels.getByRole('button', { name: 'Expand Channels items' });
+    await toggle.focus();
+    await admin.keyboard.press('Enter');
+    expect(
+      await channels.getByRole('button', { name: 'Collapse Channels items' }).getAttribute('aria-expanded'),
+    ).toBe('true');
+    // Arrow keys move the level of the focused radio group (Read → Edit), like any radio group.
+    const group = channels.getByRole('radiogroup', { name: 'Channels level (all items)' });
+    await group.getByRole('radio', { checked: true }).focus();
+    await admin.keyboard.press('ArrowRight');
+    expect(await group.getByRole('radio', { checked: true }).getAttribute('value')).toBe('edit');
+    expect(
+      await channels
+        .locator('[data-permission="channels.voice"]')
+        .getByRole('radio', { checked: true })
+        .getAttribute('value'),
+    ).toBe('edit');
+    await admin.getByText('Unsaved changes').waitFor();
+    await admin.getByRole('button', { name: 'Discard' }).click();
+    expect(await admin.getByText('Unsaved changes').count()).toBe(0);
+  });
+
+  it('is usable at 1024 px wide', async () => {
+    await admin.setViewportSize({ width: 1024, height: 768 });
+    await admin.goto(`${workspaceUrl}/users`);
+    await admin.locator(`[data-member="${INVITEE.email}"]`).waitFor();
+    const overflow = await admin.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(admin, '16-users-1024');
+    await admin.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('billing, help and the agent page render against the real API', async () => {
+    await admin.goto(`${workspaceUrl}/billing`);
+    await admin.getByRole('button', { name: 'Add card' }).click();
+    await admin.getByRole('textbox', { name: 'Card number', exact: true }).fill('4242 4242 4242 4242');
+    await admin.getByRole('textbox', { name: 'CVC', exact: true }).fill('123');
+    await admin.getByRole('dialog').getByRole('button', { name: 'Add card' }).click();
+    await admin.getByText('•••• 4242').waitFor();
+    expect(await admin.locator('body').textContent()).not.toContain('4242 4242 4242 4242');
+    await shot(admin, '17-billing');
+
+    await admin.goto(`${workspaceUrl}/help`);
+    await admin.getByRole('button', { name: 'New ticket' }).click();
+    await admin
+      .getByRole('textbox', { name: 'Subject', exact: true })
+      .fill('Widget colours reset after publishing');
+    await admin
+      .getByRole('textbox', { name: 'What happened?', exact: true })
+      .fill('After publishing, the chat widget went back to the default colours.');
+    await admin.getByRole('dialog').getByRole('button', { name: 'File ticket' }).click();
+    await admin
+      .getByRole('table', { name: 'Tickets' })
+      .getByText('Widget colours reset after publishing')
+      .waitFor();
+    await shot(admin, '18-help');
+
+    await admin.goto(`${workspaceUrl}/agents`);
+    await admin.locator('[data-agent="Support Concierge"]').click();
+    await admin.getByRole('table', { name: 'Users of this agent' }).getByText(ADMIN.email).waitFor();
+    await shot(admin, '19-agent');
+  });
+
   it('left no error in the browser console', () => {
     expect(watch.errors).toEqual([]);
   });

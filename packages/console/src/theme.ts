@@ -28,6 +28,9 @@ export const theme = createTheme({
     Button: { defaultProps: { radius: 'md' } },
     Badge: { defaultProps: { radius: 'sm' } },
     Paper: { defaultProps: { radius: 'md' } },
-    Modal: { defaultProps: { radius: 'md', centered: true } },
+    Modal: {
+      defaultProps: { radius: 'md', centered: true },
+      styles: { title: { fontWeight: 650, fontSize: 'var(--mantine-font-size-lg)' } },
+    },
   },
 });

@@ -22,7 +22,7 @@ export function AccessSummary({ matrix }: { matrix: Matrix }) {
         {parts.map((p) => (
           <Box
             key={p.area}
-            w={20}
+            w={24}
             h={20}
             fz={10}
             fw={700}
@@ -37,7 +37,7 @@ export function AccessSummary({ matrix }: { matrix: Matrix }) {
                   : `var(--mantine-color-${LEVEL_COLOR[p.level]}-${p.level === 'mixed' ? 5 : 6})`,
             }}
           >
-            {CATALOG_LABELS.areas[p.area].label[0]}
+            {CATALOG_LABELS.areas[p.area].label.slice(0, 2)}
           </Box>
         ))}
       </Group>

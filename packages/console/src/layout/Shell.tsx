@@ -45,11 +45,13 @@ function WorkspaceSwitcher() {
           style={{ borderRadius: 8, border: '1px solid var(--mantine-color-gray-3)', background: 'white' }}
         >
           <Group gap={8} wrap="nowrap">
-            <Avatar size={24} radius="sm" color="atrium" variant="filled">
-              {initials(current?.name ?? 'W')}
-            </Avatar>
+            {current && (
+              <Avatar size={24} radius="sm" color="atrium" variant="filled">
+                {initials(current.name)}
+              </Avatar>
+            )}
             <Text fw={600} fz="sm" maw={220} truncate>
-              {current?.name ?? 'Choose a workspace'}
+              {current?.name ?? 'Workspaces'}
             </Text>
             <IconSelector size={16} color="var(--mantine-color-gray-6)" aria-hidden="true" />
           </Group>

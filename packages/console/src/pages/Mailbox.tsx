@@ -149,7 +149,7 @@ export function MailboxPage() {
       {list.error ? <ErrorAlert error={list.error} onRetry={() => list.refetch()} /> : null}
       <Group align="flex-start" wrap="nowrap" gap="md">
         <Paper withBorder w={360} style={{ flexShrink: 0 }}>
-          <ScrollArea.Autosize mah="70vh">
+          <ScrollArea.Autosize mah="70vh" scrollbars="y">
             {list.isPending ? (
               <Skeleton h={120} />
             ) : messages.length === 0 ? (
@@ -169,9 +169,12 @@ export function MailboxPage() {
                     aria-current={m.id === current}
                     px="md"
                     py="sm"
+                    w="100%"
                     data-mail-to={m.to ?? m.toAddress}
                     style={{
                       borderBottom: '1px solid var(--mantine-color-gray-2)',
+                      overflow: 'hidden',
+                      display: 'block',
                       background: m.id === current ? 'var(--mantine-color-atrium-0)' : undefined,
                     }}
                   >

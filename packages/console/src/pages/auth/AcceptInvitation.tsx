@@ -1,5 +1,4 @@
 import { Alert, Anchor, Button, Group, Loader, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
-import { IconMailOpened } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -155,10 +154,6 @@ export function AcceptInvitationPage() {
         </>
       }
     >
-      <Group gap="xs" c="atrium.7">
-        <IconMailOpened size={18} aria-hidden="true" />
-        <Text fz="sm">Invitation for {inv.email}</Text>
-      </Group>
       {signedInAs ? (
         emailMatches ? (
           <Stack gap="sm">
@@ -217,6 +212,7 @@ export function AcceptInvitationPage() {
             <Text fz="sm" c="dimmed" ta="center">
               Already have an account?{' '}
               <Anchor
+                fz="sm"
                 component={Link}
                 to={`/sign-in?email=${encodeURIComponent(inv.email)}&next=${encodeURIComponent(here)}`}
               >

@@ -34,40 +34,47 @@ import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { NotFoundPage } from '../NotFound';
 import { useWorkspaceContext } from './WorkspaceLayout';
 
-/** One-line summary of what changed: the per-item diff lines, or the changed fields. */
-export function changeSummary(e: ActivityEntry): string {
-  const after = e.after as unknown;
-  const before = e.before as unknown;
-  const lines = (x: unknown): string[] | null => {
-    if (Array.isArray(x) && x.every((l) => typeof l === 'string')) return x as string[];
-    if (x && typeof x === 'object') {
-      const o = x as Record<string, unknown>;
-      for (const k of ['changes', 'permissions', 'diff'])
-        if (Array.isArray(o[k]) && (o[k] as unknown[]).every((l) => typeof l === 'string'))
-          return o[k] as string[];
+/** A short rendering of one value of an activity entry ("a, b", "none"), or null when it is structured. */
+function brief(x: unknown): string | null {
+  if (x === null || x === undefined) return 'none';
+  if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') return String(x);
+  if (Array.isArray(x) && x.every((v) => typeof v === 'string' || typeof v === 'number'))
+    return x.length ? x.join(', ') : 'none';
+  return null;
+}
+
+/** The per-item permission difference lines of an entry (`build.knowledge: read → edit`), if it has them. */
+function diffLines(x: unknown): string[] | null {
+  if (Array.isArray(x) && x.length > 0 && x.every((l) => typeof l === 'string' && l.includes('→')))
+    return x as string[];
+  if (x && typeof x === 'object') {
+    const o = x as Record<string, unknown>;
+    for (const k of ['changes', 'permissions', 'diff']) {
+      const found = diffLines(o[k]);
+      if (found) return found;
     }
-    return null;
-  };
-  const diff = lines(after) ?? lines(before);
-  if (diff) return diff.join(', ');
-  if (after && typeof after === 'object') {
-    const a = after as Record<string, unknown>;
-    const b = (before && typeof before === 'object' ? before : {}) as Record<string, unknown>;
-    const parts = Object.keys(a)
-      .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
-      .slice(0, 4)
-      .map((k) => {
-        const v = a[k];
-        const show = (x: unknown) =>
-          typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? String(x) : null;
-        const bv = show(b[k]);
-        const av = show(v);
-        if (av === null) return k;
-        return bv === null ? `${k}: ${av}` : `${k}: ${bv} → ${av}`;
-      });
-    return parts.join(', ');
   }
-  return '';
+  return null;
+}
+
+/** One-line summary of what changed: the per-item diff lines, or the changed fields "k: before → after". */
+export function changeSummary(e: ActivityEntry): string {
+  const diff = diffLines(e.after) ?? diffLines(e.before);
+  if (diff) return diff.join(', ');
+  const a = (e.after && typeof e.after === 'object' ? e.after : {}) as Record<string, unknown>;
+  const b = (e.before && typeof e.before === 'object' ? e.before : {}) as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
+  const parts: string[] = [];
+  for (const k of keys) {
+    if (JSON.stringify(a[k]) === JSON.stringify(b[k])) continue;
+    const av = brief(a[k]);
+    const bv = k in b ? brief(b[k]) : null;
+    if (av === null) continue;
+    if (!(k in b) && av === 'none') continue;
+    parts.push(bv === null ? `${k}: ${av}` : `${k}: ${bv} → ${av}`);
+    if (parts.length === 4) break;
+  }
+  return parts.join(' · ');
 }
 
 function ActionBadge({ action }: { action: string }) {
