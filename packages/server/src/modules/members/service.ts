@@ -89,7 +89,7 @@ function encodeCursor(email: string): string {
 function decodeCursor(cursor: string): string {
   const email = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!email || encodeCursor(email) !== cursor) {
-    throw validationFailed([{ path: '/query/cursor', message: 'is not a cursor this API returned' }]);
+    throw validationFailed([{ path: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
   }
   return email;
 }

@@ -322,8 +322,8 @@ export async function compareVersions(
   const versions = await listVersions(db, workspaceId, id);
   const a = versions.find((v) => v.version === from);
   const b = versions.find((v) => v.version === to);
-  if (!a) throw validationFailed([{ path: '/query/from', message: `no version ${from}` }]);
-  if (!b) throw validationFailed([{ path: '/query/to', message: `no version ${to}` }]);
+  if (!a) throw validationFailed([{ path: '/querystring/from', message: `no version ${from}` }]);
+  if (!b) throw validationFailed([{ path: '/querystring/to', message: `no version ${to}` }]);
   return {
     presetId: id,
     from,
