@@ -5,8 +5,7 @@ import { json, useTestApp } from '../../../test/harness';
 import { buildApp } from '../../app';
 import { access } from '../../http/access';
 
-// No console files: these tests are about the API (and a built console adds static routes).
-const ctx = useTestApp({ consoleDir: '/nonexistent' });
+const ctx = useTestApp();
 
 interface Created {
   apiKey: { id: string; prefix: string; status: string; lastUsedAt: string | null };

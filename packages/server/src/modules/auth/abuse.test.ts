@@ -10,7 +10,7 @@ import { buildApp } from '../../app';
  * sign-in limit. Each test builds an app with lowered limits on the shared
  * test database; users are made through the default (unlimited) test app.
  */
-const ctx = useTestApp({ consoleDir: '/nonexistent' });
+const ctx = useTestApp();
 const apps: FastifyInstance[] = [];
 
 async function limitedApp(overrides: Partial<typeof ctx.config>): Promise<FastifyInstance> {

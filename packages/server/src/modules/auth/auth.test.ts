@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { as, createUser } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
 
-// No console files: these tests are about the API (and a built console adds static routes).
-const ctx = useTestApp({ consoleDir: '/nonexistent' });
+const ctx = useTestApp();
 
 function sessionCookie(res: { cookies: { name: string; value: string }[] }) {
   return res.cookies.find((c) => c.name === 'atrium_session');

@@ -6,8 +6,7 @@ import { json, useTestApp } from '../../../test/harness';
 import { linkIn, type SmtpSink, startSmtpSink } from '../../../test/smtp-sink';
 import { buildApp } from '../../app';
 
-// No console files: these tests are about the API (and a built console adds static routes).
-const ctx = useTestApp({ consoleDir: '/nonexistent' });
+const ctx = useTestApp();
 const PUBLIC = 'http://atrium.test';
 let sink: SmtpSink;
 let app: FastifyInstance;

@@ -12,7 +12,7 @@ import { csrfTokenFor, sha256 } from '../../auth/tokens';
  * memory; then every captured response body and log line is searched for
  * every secret the flows used.
  */
-const ctx = useTestApp({ consoleDir: '/nonexistent' });
+const ctx = useTestApp();
 const lines: string[] = [];
 let app: FastifyInstance;
 

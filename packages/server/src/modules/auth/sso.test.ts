@@ -18,7 +18,7 @@ import {
 } from '../../../test/oidc-provider';
 import { buildApp } from '../../app';
 
-const ctx = useTestApp({ consoleDir: '/nonexistent' });
+const ctx = useTestApp();
 let provider: TestOidcProvider;
 let app: FastifyInstance;
 let base: string;

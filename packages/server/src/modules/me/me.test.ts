@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { as, createUser, signInAs } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
 
-const ctx = useTestApp({ consoleDir: '/nonexistent', sessionIdleHours: 2, sessionTtlHours: 24 });
+const ctx = useTestApp({ sessionIdleHours: 2, sessionTtlHours: 24 });
 
 interface SessionRow {
   id: string;
