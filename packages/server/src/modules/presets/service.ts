@@ -350,7 +350,7 @@ export async function deletePreset(
     reassignTo !== undefined &&
     (reassignTo === id || (!isBuiltinPresetId(reassignTo) && !state.presets.has(reassignTo)))
   ) {
-    throw validationFailed([{ path: '/body/reassignTo', message: `no other preset "${reassignTo}"` }]);
+    throw validationFailed([{ path: '/querystring/reassignTo', message: `no other preset "${reassignTo}"` }]);
   }
   return inTransaction(db, async (tx) => {
     const before = await customRow(tx, state.workspaceId, id, true);
