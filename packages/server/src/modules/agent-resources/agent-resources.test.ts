@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { as } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
-import { addApiKey, addMember, createCast, setPolicies } from './testing';
+import { addAgent, addApiKey, addMember, createCast, setPolicies } from './testing';
 
 /**
  * Seed 004's Expert Admin and User rules for agent resources, each as its own
@@ -247,6 +247,34 @@ describe('agent admins (seed 004: Expert Admins)', () => {
       c.admin,
     )({ method: 'PATCH', url: url(c, 'settings/privacy'), payload: { retentionDays: 7 } });
     expect(json(admin)).toMatchObject({ retentionDays: 7 });
+  });
+});
+
+describe('workspace admins (seed 004: automatically Expert Admin on every Expert)', () => {
+  it("a workspace admin manages every agent's resources without an agent role", async () => {
+    const c = await createCast(ctx.app);
+    const other = await addAgent(ctx.app, c.workspaceId, { name: 'Nobody’s agent' });
+    const admin = as(ctx.app, c.admin);
+    const at = (rest: string) => `/v1/workspaces/${c.workspaceId}/agents/${other}/${rest}`;
+    const writes = [
+      { method: 'PATCH', url: at('settings/persona'), payload: { persona: 'Be brief.' } },
+      { method: 'PATCH', url: at('settings/branding'), payload: { accentColor: '#fafafa' } },
+      { method: 'PATCH', url: at('settings/privacy'), payload: { retentionDays: 14 } },
+      { method: 'POST', url: at('data-sources'), payload: { name: 'FAQ', kind: 'text' } },
+      {
+        method: 'POST',
+        url: at('share-links'),
+        payload: { name: 'Intranet', authorizedDomains: ['intranet.acme.example'] },
+      },
+      { method: 'POST', url: at('feedback'), payload: { rating: 'up' } },
+    ] as const;
+    for (const w of writes) {
+      const res = await admin(w);
+      expect(res.statusCode, `${w.method} ${w.url}: ${res.body}`).toBeLessThan(300);
+    }
+    for (const path of ['conversations', 'feedback', 'data-sources', 'share-links', 'settings/privacy']) {
+      expect((await admin({ method: 'GET', url: at(path) })).statusCode, path).toBe(200);
+    }
   });
 });
 

@@ -11,7 +11,11 @@ export function renderInvoicePdf(invoice: InvoiceDetail): Promise<Buffer> {
     const doc = new PDFDocument({
       size: 'A4',
       margin: 50,
-      info: { Title: `Invoice ${invoice.number}`, Author: 'Atrium', CreationDate: new Date(invoice.issuedAt) },
+      info: {
+        Title: `Invoice ${invoice.number}`,
+        Author: 'Atrium',
+        CreationDate: new Date(invoice.issuedAt),
+      },
     });
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
@@ -22,7 +26,9 @@ export function renderInvoicePdf(invoice: InvoiceDetail): Promise<Buffer> {
     doc.moveDown(0.5).font('Helvetica').fontSize(10);
     doc.text(`Period: ${invoice.period}`);
     doc.text(`Issued: ${invoice.issuedAt.slice(0, 10)}`);
-    doc.text(`Status: ${invoice.status.toUpperCase()}${invoice.paidAt ? ` (paid ${invoice.paidAt.slice(0, 10)})` : ''}`);
+    doc.text(
+      `Status: ${invoice.status.toUpperCase()}${invoice.paidAt ? ` (paid ${invoice.paidAt.slice(0, 10)})` : ''}`,
+    );
     if (invoice.paymentMethod) {
       doc.text(`Payment method: ${invoice.paymentMethod.brand} ending ${invoice.paymentMethod.last4}`);
     }

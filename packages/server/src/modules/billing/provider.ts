@@ -124,12 +124,14 @@ export function createTestPaymentProvider(now: () => Date = () => new Date()): P
       if (card.expYear < year || (card.expYear === year && card.expMonth < month)) {
         throw new PaymentError('invalid', 'expYear', 'The card has expired');
       }
-      if (card.expYear > year + 25) throw new PaymentError('invalid', 'expYear', 'The expiry year is too far ahead');
+      if (card.expYear > year + 25)
+        throw new PaymentError('invalid', 'expYear', 'The expiry year is too far ahead');
       const cvcLength = brand === 'amex' ? 4 : 3;
       if (!new RegExp(`^\\d{${cvcLength}}$`).test(card.cvc)) {
         throw new PaymentError('invalid', 'cvc', `The security code must have ${cvcLength} digits`);
       }
-      if (DECLINED_TEST_CARDS.includes(digits)) throw new PaymentError('declined', null, 'The card was declined');
+      if (DECLINED_TEST_CARDS.includes(digits))
+        throw new PaymentError('declined', null, 'The card was declined');
       return {
         token: `tok_test_${randomBytes(12).toString('hex')}`,
         brand,

@@ -18,6 +18,7 @@ import {
   PaymentMethodView,
   SubscriptionView,
   UpdateBillingBody,
+  UpdatePaymentMethodBody,
   UpdateSubscriptionBody,
   WorkspaceParams,
 } from './schema';
@@ -33,6 +34,7 @@ import {
   listSubscriptions,
   removePaymentMethod,
   setDefaultPaymentMethod,
+  updatePaymentMethod,
   updateProfile,
   updateSubscription,
 } from './service';
@@ -61,7 +63,12 @@ export const billingRoutes: FastifyPluginAsyncTypebox<BillingRoutesOptions> = as
     `${WS}/billing`,
     {
       config: manage,
-      schema: { tags, summary: 'Org details, default payment method, monthly total', params: WorkspaceParams, response: { 200: BillingView } },
+      schema: {
+        tags,
+        summary: 'Org details, default payment method, monthly total',
+        params: WorkspaceParams,
+        response: { 200: BillingView },
+      },
     },
     async (req) => getBilling(app.db, scopeOf(req).workspaceId),
   );
@@ -106,10 +113,31 @@ export const billingRoutes: FastifyPluginAsyncTypebox<BillingRoutesOptions> = as
       },
     },
     async (req, reply) => {
-      const pm = await addPaymentMethod(app.db, provider, scopeOf(req).workspaceId, req.body, writeContext(req));
+      const pm = await addPaymentMethod(
+        app.db,
+        provider,
+        scopeOf(req).workspaceId,
+        req.body,
+        writeContext(req),
+      );
       reply.status(201);
       return pm;
     },
+  );
+  app.patch(
+    `${WS}/payment-methods/:id`,
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: "Update a card's expiry or holder name (a new number means a new payment method)",
+        params: ItemParams,
+        body: UpdatePaymentMethodBody,
+        response: { 200: PaymentMethodView },
+      },
+    },
+    async (req) =>
+      updatePaymentMethod(app.db, scopeOf(req).workspaceId, req.params.id, req.body, writeContext(req)),
   );
   app.post(
     `${WS}/payment-methods/:id/default`,
@@ -123,7 +151,12 @@ export const billingRoutes: FastifyPluginAsyncTypebox<BillingRoutesOptions> = as
       },
     },
     async (req) => ({
-      paymentMethods: await setDefaultPaymentMethod(app.db, scopeOf(req).workspaceId, req.params.id, writeContext(req)),
+      paymentMethods: await setDefaultPaymentMethod(
+        app.db,
+        scopeOf(req).workspaceId,
+        req.params.id,
+        writeContext(req),
+      ),
     }),
   );
   app.delete(
@@ -178,7 +211,13 @@ export const billingRoutes: FastifyPluginAsyncTypebox<BillingRoutesOptions> = as
     },
     async (req) => {
       const scope = scopeOf(req);
-      return updateSubscription(app.db, scope.workspaceId, scope.agentId as string, req.body, writeContext(req));
+      return updateSubscription(
+        app.db,
+        scope.workspaceId,
+        scope.agentId as string,
+        req.body,
+        writeContext(req),
+      );
     },
   );
   app.put(
@@ -232,7 +271,13 @@ export const billingRoutes: FastifyPluginAsyncTypebox<BillingRoutesOptions> = as
       },
     },
     async (req, reply) => {
-      const invoice = await generateInvoice(app.db, provider, scopeOf(req).workspaceId, req.body.period, writeContext(req));
+      const invoice = await generateInvoice(
+        app.db,
+        provider,
+        scopeOf(req).workspaceId,
+        req.body.period,
+        writeContext(req),
+      );
       reply.status(201);
       return invoice;
     },
@@ -241,7 +286,12 @@ export const billingRoutes: FastifyPluginAsyncTypebox<BillingRoutesOptions> = as
     `${WS}/invoices/:id`,
     {
       config: manage,
-      schema: { tags, summary: 'One invoice with its line items', params: ItemParams, response: { 200: InvoiceView } },
+      schema: {
+        tags,
+        summary: 'One invoice with its line items',
+        params: ItemParams,
+        response: { 200: InvoiceView },
+      },
     },
     async (req) => getInvoice(app.db, scopeOf(req).workspaceId, req.params.id),
   );
@@ -249,7 +299,12 @@ export const billingRoutes: FastifyPluginAsyncTypebox<BillingRoutesOptions> = as
     `${WS}/invoices/:id/pdf`,
     {
       config: manage,
-      schema: { tags, summary: 'Download an invoice as PDF', params: ItemParams, produces: ['application/pdf'] },
+      schema: {
+        tags,
+        summary: 'Download an invoice as PDF',
+        params: ItemParams,
+        produces: ['application/pdf'],
+      },
     },
     async (req, reply) => {
       const invoice = await getInvoice(app.db, scopeOf(req).workspaceId, req.params.id);

@@ -41,7 +41,11 @@ export const UpdateBillingBody = Type.Object(
 
 export const AddPaymentMethodBody = Type.Object(
   {
-    number: Type.String({ minLength: 12, maxLength: 23, description: 'Sent to the provider, never stored or returned' }),
+    number: Type.String({
+      minLength: 12,
+      maxLength: 23,
+      description: 'Sent to the provider, never stored or returned',
+    }),
     expMonth: Type.Integer({ minimum: 1, maximum: 12 }),
     expYear: Type.Integer({ minimum: 2000, maximum: 2100 }),
     cvc: Type.String({ minLength: 3, maxLength: 4 }),
@@ -49,6 +53,15 @@ export const AddPaymentMethodBody = Type.Object(
     makeDefault: Type.Optional(Type.Boolean({ description: 'The first method always becomes the default' })),
   },
   { additionalProperties: false },
+);
+
+export const UpdatePaymentMethodBody = Type.Object(
+  {
+    expMonth: Type.Optional(Type.Integer({ minimum: 1, maximum: 12 })),
+    expYear: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })),
+    holderName: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
 );
 
 export const SubscriptionView = Type.Object({
@@ -125,6 +138,8 @@ export const InvoiceView = Type.Object({
   lines: Type.Array(InvoiceLineView),
 });
 export const CreateInvoiceBody = Type.Object(
-  { period: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'The month billed: YYYY-MM' }) },
+  {
+    period: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'The month billed: YYYY-MM' }),
+  },
   { additionalProperties: false },
 );

@@ -26,7 +26,10 @@ export const PLANS = {
   starter: { priceCents: 0, includedConversations: 100, overageUnitCents: 0 },
   pro: { priceCents: 4_900, includedConversations: 1_000, overageUnitCents: 5 },
   enterprise: { priceCents: 49_900, includedConversations: 20_000, overageUnitCents: 3 },
-} as const satisfies Record<AgentPlan, { priceCents: number; includedConversations: number; overageUnitCents: number }>;
+} as const satisfies Record<
+  AgentPlan,
+  { priceCents: number; includedConversations: number; overageUnitCents: number }
+>;
 
 export const CURRENCY = 'usd';
 
@@ -226,7 +229,13 @@ export async function addPaymentMethod(
       actor: ctx.actor,
       action: 'payment_method.added',
       target: { type: 'payment_method', id: row.id },
-      after: { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear, isDefault: makeDefault },
+      after: {
+        brand: card.brand,
+        last4: card.last4,
+        expMonth: card.expMonth,
+        expYear: card.expYear,
+        isDefault: makeDefault,
+      },
       origin: ctx.origin,
     });
     return row.id;
@@ -245,6 +254,52 @@ async function findPaymentMethod(db: Db | Tx, workspaceId: string, id: string) {
     .executeTakeFirst();
   if (!row) throw notFound('payment method');
   return row;
+}
+
+/**
+ * Edits what may change on a card without a new number: the expiry (a
+ * renewed card) and the holder's name. The new expiry must not be past.
+ */
+export async function updatePaymentMethod(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  patch: { expMonth?: number; expYear?: number; holderName?: string },
+  ctx: WriteContext,
+  now: Date = new Date(),
+) {
+  await db.transaction().execute(async (tx) => {
+    const before = await findPaymentMethod(tx, workspaceId, id);
+    const expMonth = patch.expMonth ?? before.exp_month;
+    const expYear = patch.expYear ?? before.exp_year;
+    const y = now.getUTCFullYear();
+    if (expYear < y || (expYear === y && expMonth < now.getUTCMonth() + 1)) {
+      throw validationFailed([
+        {
+          path: patch.expYear !== undefined ? '/body/expYear' : '/body/expMonth',
+          message: 'The card would be expired',
+        },
+      ]);
+    }
+    const holderName = patch.holderName?.trim() ?? before.holder_name;
+    await tx
+      .updateTable('payment_methods')
+      .set({ exp_month: expMonth, exp_year: expYear, holder_name: holderName })
+      .where('id', '=', id)
+      .where('workspace_id', '=', workspaceId)
+      .execute();
+    await recordActivity(tx, {
+      workspaceId,
+      actor: ctx.actor,
+      action: 'payment_method.updated',
+      target: { type: 'payment_method', id },
+      before: { expMonth: before.exp_month, expYear: before.exp_year, holderName: before.holder_name },
+      after: { expMonth, expYear, holderName, brand: before.brand, last4: before.last4 },
+      origin: ctx.origin,
+    });
+  });
+  const methods = await listPaymentMethods(db, workspaceId);
+  return methods.find((m) => m.id === id) as (typeof methods)[number];
 }
 
 /** Makes a payment method the workspace's default. */
@@ -315,7 +370,11 @@ export async function removePaymentMethod(db: Db, workspaceId: string, id: strin
         .where('workspace_id', '=', workspaceId)
         .execute();
     }
-    await tx.deleteFrom('payment_methods').where('id', '=', id).where('workspace_id', '=', workspaceId).execute();
+    await tx
+      .deleteFrom('payment_methods')
+      .where('id', '=', id)
+      .where('workspace_id', '=', workspaceId)
+      .execute();
     await recordActivity(tx, {
       workspaceId,
       actor: ctx.actor,
@@ -341,7 +400,9 @@ export async function listSubscriptions(db: Db | Tx, workspaceId: string, agentI
   let q = db
     .selectFrom('agents')
     .leftJoin('subscriptions', (j) =>
-      j.onRef('subscriptions.agent_id', '=', 'agents.id').onRef('subscriptions.workspace_id', '=', 'agents.workspace_id'),
+      j
+        .onRef('subscriptions.agent_id', '=', 'agents.id')
+        .onRef('subscriptions.workspace_id', '=', 'agents.workspace_id'),
     )
     .select([
       'agents.id as agent_id',
@@ -379,7 +440,14 @@ export async function listSubscriptions(db: Db | Tx, workspaceId: string, agentI
       includedConversations: PLANS[plan].includedConversations,
       overage: r.overage ?? 'prevent',
       overageUnitCents: PLANS[plan].overageUnitCents,
-      paymentMethod: pm ? { id: pm.id, brand: pm.brand, last4: pm.last4, source: own ? ('agent' as const) : ('default' as const) } : null,
+      paymentMethod: pm
+        ? {
+            id: pm.id,
+            brand: pm.brand,
+            last4: pm.last4,
+            source: own ? ('agent' as const) : ('default' as const),
+          }
+        : null,
       // SPEC §4: a paid agent pending approval needs a payment method.
       needsPaymentMethod: status !== 'rejected' && !pm,
       activatedAt: iso(r.activated_at),
@@ -546,7 +614,9 @@ export async function attachPaymentMethod(
             .executeTakeFirst()
         : undefined;
       if (!found) {
-        throw validationFailed([{ path: '/body/paymentMethodId', message: 'no such payment method in this workspace' }]);
+        throw validationFailed([
+          { path: '/body/paymentMethodId', message: 'no such payment method in this workspace' },
+        ]);
       }
       pm = found;
     }
@@ -683,7 +753,8 @@ export async function generateInvoice(
   now: Date = new Date(),
 ) {
   const { start, end } = periodBounds(period);
-  if (start > now) throw validationFailed([{ path: '/body/period', message: 'cannot invoice a future month' }]);
+  if (start > now)
+    throw validationFailed([{ path: '/body/period', message: 'cannot invoice a future month' }]);
   const id = await db.transaction().execute(async (tx) => {
     const profile = await lockProfile(tx, workspaceId);
     const exists = await tx
@@ -692,7 +763,10 @@ export async function generateInvoice(
       .where('workspace_id', '=', workspaceId)
       .where('period', '=', period)
       .executeTakeFirst();
-    if (exists) throw problem('conflict', `${period} is already invoiced (${exists.number})`, { number: exists.number });
+    if (exists)
+      throw problem('conflict', `${period} is already invoiced (${exists.number})`, {
+        number: exists.number,
+      });
 
     const subs = (await listSubscriptions(tx, workspaceId)).filter(
       (s) => s.status === 'active' && (s.activatedAt === null || new Date(s.activatedAt) < end),
@@ -710,7 +784,12 @@ export async function generateInvoice(
     for (const s of subs) {
       const plan = PLANS[s.plan];
       const planName = s.plan === 'pro' ? 'Pro' : 'Enterprise';
-      lines.push({ agentId: s.agentId, description: `${planName} plan — ${s.agentName} (${period})`, quantity: 1, unitCents: plan.priceCents });
+      lines.push({
+        agentId: s.agentId,
+        description: `${planName} plan — ${s.agentName} (${period})`,
+        quantity: 1,
+        unitCents: plan.priceCents,
+      });
       const extra = Math.max(0, (used.get(s.agentId) ?? 0) - plan.includedConversations);
       if (extra > 0 && s.overage === 'allow') {
         lines.push({
