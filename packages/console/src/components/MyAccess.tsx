@@ -47,15 +47,18 @@ export function MyAccess({
           You have no permissions here yet. An admin can grant them on the Users tab.
         </Text>
       ) : (
-        <SimpleGrid cols={{ base: 2, lg: 3 }} spacing="sm">
+        <SimpleGrid cols={{ base: 3, lg: 5 }} spacing="sm">
           {visible.map((area) => {
             const level = areaLevel(matrix, area);
             return (
               <Paper key={area} withBorder p="sm" bg="gray.0" data-my-area={area} data-level={level}>
-                <Group justify="space-between" mb={6}>
-                  <Text fw={700}>{CATALOG_LABELS.areas[area].label}</Text>
+                <Group justify="space-between" mb={6} wrap="nowrap" gap={6}>
+                  <Text fw={700} truncate>
+                    {CATALOG_LABELS.areas[area].label}
+                  </Text>
                   <Badge
                     size="sm"
+                    style={{ flexShrink: 0 }}
                     variant="light"
                     color={level === 'edit' ? 'teal' : level === 'read' ? 'blue' : 'orange'}
                   >

@@ -156,7 +156,7 @@ export function AgentsTab() {
             {pending.map((a) => (
               <Group key={a.id} justify="space-between">
                 <Text fz="sm">
-                  <b>{a.name}</b> on the {a.plan} plan
+                  <b>{a.name}</b> on the {a.plan === 'enterprise' ? 'Enterprise' : 'Pro'} plan
                 </Text>
                 <Group gap="xs">
                   <Button
