@@ -522,6 +522,16 @@ describe('bad input and tenant isolation', () => {
       code: 'validation_failed',
       errors: [{ path: '/body/conversationId' }],
     });
+    // Something uuid-shaped but not a uuid must not reach the uuid column (a 500).
+    const dashes = await req({
+      method: 'POST',
+      url: url(c, 'feedback'),
+      payload: { rating: 'up', conversationId: '-'.repeat(36) },
+    });
+    expect(json(dashes)).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ path: '/body/conversationId' }],
+    });
     expect(
       await ctx.app.db.selectFrom('agent_settings').selectAll().where('agent_id', '=', c.agentId).execute(),
     ).toEqual([]);

@@ -3,7 +3,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, TranscriptMessageJson } from '../../db/schema';
 import { type FieldIssue, notFound, problem, validationFailed } from '../../errors';
 import { recordActivity } from '../activity/record';
-import { requireUuid, type WriteContext } from './context';
+import { isUuid, requireUuid, type WriteContext } from './context';
 import { maskPii } from './pii';
 
 /**
@@ -358,7 +358,7 @@ export async function createFeedback(
 ) {
   return db.transaction().execute(async (tx) => {
     if (input.conversationId !== undefined) {
-      const found = /^[0-9a-f-]{36}$/i.test(input.conversationId)
+      const found = isUuid(input.conversationId)
         ? await tx
             .selectFrom('conversations')
             .select('id')

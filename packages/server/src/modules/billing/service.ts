@@ -2,7 +2,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AgentPlan, AgentStatus, DB } from '../../db/schema';
 import { notFound, problem, validationFailed } from '../../errors';
 import { recordActivity } from '../activity/record';
-import { requireUuid, type WriteContext } from '../agent-resources/context';
+import { isUuid, requireUuid, type WriteContext } from '../agent-resources/context';
 import { type CardDetails, PaymentError, type PaymentProvider } from './provider';
 
 /**
@@ -605,7 +605,7 @@ export async function attachPaymentMethod(
     const agent = await findAgent(tx, workspaceId, agentId);
     let pm: { id: string; brand: string; last4: string } | null = null;
     if (paymentMethodId !== null) {
-      const found = /^[0-9a-f-]{36}$/i.test(paymentMethodId)
+      const found = isUuid(paymentMethodId)
         ? await tx
             .selectFrom('payment_methods')
             .select(['id', 'brand', 'last4'])
