@@ -14,7 +14,7 @@
  *
  * Entries are inserted with generate_series (fast); their hashes are not a
  * valid chain, which the query and export paths do not look at. The database
- * is dropped at the end (BENCH_KEEP=1 keeps it).
+ * is dropped at the end (BENCH_KEEP=1 keeps it; BENCH_SKIP_EXPORT=1 measures pages only).
  */
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -182,7 +182,8 @@ async function main() {
     }
 
     console.log('\nexport of the full workspace (every entry, newest first)');
-    for (const format of ['csv', 'jsonl'] as const) {
+    const formats = process.env.BENCH_SKIP_EXPORT ? [] : (['csv', 'jsonl'] as const);
+    for (const format of formats) {
       (globalThis as { gc?: () => void }).gc?.();
       const rss0 = process.memoryUsage().rss;
       let peakRss = rss0;
