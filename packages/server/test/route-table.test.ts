@@ -22,8 +22,7 @@ import { json, useTestApp } from './harness';
  * route added later is covered — or fails here until it has a fixture.
  */
 
-// The console's built files are not under test here (a built dist adds static routes).
-const ctx = useTestApp({ consoleDir: '/nonexistent' });
+const ctx = useTestApp();
 
 /** Routes inside a workspace that are deliberately not capability/permission-guarded, with the reason. */
 const WORKSPACE_ROUTES_WITHOUT_CAPABILITY: Record<string, string> = {};
@@ -274,7 +273,7 @@ describe('the route table', () => {
   it('the guard refuses to register a route without a declaration', async () => {
     const { buildApp } = await import('../src/app');
     const { testConfig } = await import('../src/config');
-    const app = await buildApp(testConfig({ consoleDir: '/nonexistent' }), {
+    const app = await buildApp(testConfig(), {
       database: ctx.database,
       skipMigrations: true,
     });

@@ -18,8 +18,7 @@ import { json, useTestApp } from './harness';
  * Everything goes through the HTTP API on a real database.
  */
 
-// The console's built files are not under test here (a built dist adds static routes).
-const ctx = useTestApp({ consoleDir: '/nonexistent' });
+const ctx = useTestApp();
 
 type Level = 'none' | 'read' | 'edit';
 

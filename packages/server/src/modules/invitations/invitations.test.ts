@@ -9,8 +9,7 @@ import {
 } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
 
-// The console's built files are not under test here (a built dist adds static routes).
-const ctx = useTestApp({ consoleDir: '/nonexistent' });
+const ctx = useTestApp();
 
 async function tokenFor(email: string): Promise<string> {
   const rows = await ctx.app.db

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../../test/harness';
 
 // A low per-IP limit (AUTH_RATE_LIMIT_PER_IP) makes the limit observable.
-const ctx = useTestApp({ consoleDir: '/nonexistent', authRateLimitPerIp: 5 });
+const ctx = useTestApp({ authRateLimitPerIp: 5 });
 
 describe('invitation links', () => {
   it('looking up and accepting invitations is rate limited per IP', async () => {

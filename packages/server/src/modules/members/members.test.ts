@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addMember, as, createUser, createWorkspace } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
 
-// The console's built files are not under test here (a built dist adds static routes).
-const ctx = useTestApp({ consoleDir: '/nonexistent' });
+const ctx = useTestApp();
 
 type Page = {
   members: { email: string; name: string; role: string; can: Record<string, boolean> }[];

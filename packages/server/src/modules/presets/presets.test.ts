@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addMember, as, createUser, createWorkspace } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
 
-// The console's built files are not under test here (a built dist adds static routes).
-const ctx = useTestApp({ consoleDir: '/nonexistent' });
+const ctx = useTestApp();
 
 const path = (r: { body: string }) =>
   (JSON.parse(r.body) as { errors?: { path: string }[] }).errors?.[0]?.path;
