@@ -354,6 +354,39 @@ async function ingest(c: { workspaceId: string; agentId: string }, body: unknown
   return json<{ id: string }>(res).id;
 }
 
+describe('data source indexing', () => {
+  it('the agent platform reports indexing status with an API key', async () => {
+    const c = await createCast(ctx.app);
+    const ds = json<{ id: string }>(
+      await as(
+        ctx.app,
+        c.agentAdmin,
+      )({
+        method: 'POST',
+        url: url(c, 'data-sources'),
+        payload: { name: 'Manual', kind: 'file', location: 'manual.pdf' },
+      }),
+    );
+    const key = await addApiKey(ctx.app, c.workspaceId, { 'build.knowledge': 'edit' }, c.agentId);
+    const res = await as(ctx.app, { apiKey: key })({
+      method: 'PATCH',
+      url: url(c, `data-sources/${ds.id}`),
+      payload: { status: 'ready' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(json(res)).toMatchObject({ id: ds.id, status: 'ready', name: 'Manual' });
+    const bad = await as(ctx.app, { apiKey: key })({
+      method: 'PATCH',
+      url: url(c, `data-sources/${ds.id}`),
+      payload: { status: 'indexed' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(json<{ errors: { path: string }[] }>(bad).errors[0]?.path).toBe('/body/status');
+    const log = await activity(c.workspaceId, 'data_source.updated');
+    expect(log).toMatchObject([{ before: { status: 'pending' }, after: { status: 'ready' } }]);
+  });
+});
+
 describe('conversations: ingest, masking, recordings', () => {
   it('the agent platform ingests transcripts with an API key, idempotently', async () => {
     const c = await createCast(ctx.app);

@@ -26,6 +26,7 @@ import {
   PrivacyBody,
   PrivacyView,
   ShareLinkView,
+  UpdateDataSourceBody,
   UpdateFeedbackBody,
   UpdateShareLinkBody,
   WidgetParams,
@@ -48,6 +49,7 @@ import {
   listShareLinks,
   removeDataSource,
   resolveWidget,
+  updateDataSource,
   updateFeedback,
   updateSettings,
   updateShareLink,
@@ -266,6 +268,23 @@ export const agentResourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { workspaceId, agentId } = agentOf(req);
       reply.status(201);
       return addDataSource(app.db, workspaceId, agentId, req.body, writeContext(req));
+    },
+  );
+  app.patch(
+    `${BASE}/data-sources/:id`,
+    {
+      config: { access: access.permission(P.dataSources, 'edit') },
+      schema: {
+        tags: ['data sources'],
+        summary: 'Rename a data source or report its indexing status',
+        params: AgentItemParams,
+        body: UpdateDataSourceBody,
+        response: { 200: DataSourceView },
+      },
+    },
+    async (req) => {
+      const { workspaceId, agentId } = agentOf(req);
+      return updateDataSource(app.db, workspaceId, agentId, req.params.id, req.body, writeContext(req));
     },
   );
   app.delete(

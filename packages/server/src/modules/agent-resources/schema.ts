@@ -97,6 +97,21 @@ export const AddDataSourceBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const UpdateDataSourceBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    status: Type.Optional(
+      Type.Union(
+        [Type.Literal('pending'), Type.Literal('processing'), Type.Literal('ready'), Type.Literal('failed')],
+        {
+          description: 'Reported by the agent platform as it indexes the source',
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
 export const Rating = Type.Union([Type.Literal('up'), Type.Literal('down')]);
 export const FeedbackView = Type.Object({
   id: Type.String(),

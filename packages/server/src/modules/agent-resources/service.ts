@@ -254,6 +254,54 @@ export async function addDataSource(
   });
 }
 
+/**
+ * Renames a data source or records its indexing status (the agent platform
+ * reports `processing` → `ready` / `failed` with an API key holding edit on
+ * `build.knowledge`).
+ */
+export async function updateDataSource(
+  db: Db,
+  workspaceId: string,
+  agentId: string,
+  id: string,
+  patch: { name?: string; status?: 'pending' | 'processing' | 'ready' | 'failed' },
+  ctx: WriteContext,
+) {
+  requireUuid(id, 'data source');
+  const name = patch.name?.trim();
+  if (patch.name !== undefined && !name)
+    throw validationFailed([{ path: '/body/name', message: 'must not be blank' }]);
+  return db.transaction().execute(async (tx) => {
+    const before = await tx
+      .selectFrom('data_sources')
+      .selectAll()
+      .where('id', '=', id)
+      .where('workspace_id', '=', workspaceId)
+      .where('agent_id', '=', agentId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!before) throw notFound('data source');
+    const row = await tx
+      .updateTable('data_sources')
+      .set({ ...(name ? { name } : {}), ...(patch.status ? { status: patch.status } : {}) })
+      .where('id', '=', id)
+      .where('workspace_id', '=', workspaceId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordActivity(tx, {
+      workspaceId,
+      actor: ctx.actor,
+      action: 'data_source.updated',
+      target: { type: 'data_source', id },
+      agentId,
+      before: { name: before.name, status: before.status },
+      after: { name: row.name, status: row.status },
+      origin: ctx.origin,
+    });
+    return presentDataSource(row);
+  });
+}
+
 /** Removes a data source of this agent (404 for any other id). */
 export async function removeDataSource(
   db: Db,
