@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify';
 import type { Kysely } from 'kysely';
 import type { ActivityEntry, ActorType, DB } from '../../db/schema';
 import { validationFailed } from '../../errors';
-import { type ActivityFilter, findPage } from './repo';
+import { type ActivityFilter, findPage, type PagePosition } from './repo';
 
 /** An activity entry as the API returns it. */
 export interface ActivityItem {
@@ -76,23 +76,24 @@ export function toFilter(workspaceId: string | null, q: FilterQuery): ActivityFi
   };
 }
 
-const CURSOR_PREFIX = 'a1.';
+const CURSOR_PREFIX = 'a2.';
 
-/** Cursors are opaque to clients: today a versioned wrapper around the last id of the page. */
-export function encodeCursor(id: string): string {
-  return CURSOR_PREFIX + Buffer.from(id).toString('base64url');
+/** Cursors are opaque to clients: today a versioned wrapper around the id and seq of the page's last entry. */
+export function encodeCursor(position: PagePosition): string {
+  return CURSOR_PREFIX + Buffer.from(`${position.id}:${position.seq}`).toString('base64url');
 }
 
-/** The id a cursor points below; a malformed cursor is a 400 naming `cursor`. */
-export function decodeCursor(cursor: string | undefined): string | null {
+/** The position a cursor points below; a malformed cursor is a 400 naming `cursor`. */
+export function decodeCursor(cursor: string | undefined): PagePosition | null {
   if (cursor === undefined || cursor === '') return null;
-  const id = cursor.startsWith(CURSOR_PREFIX)
+  const raw = cursor.startsWith(CURSOR_PREFIX)
     ? Buffer.from(cursor.slice(CURSOR_PREFIX.length), 'base64url').toString()
     : '';
-  if (!/^[1-9]\d{0,17}$/.test(id)) {
+  const m = /^([1-9]\d{0,17}):([1-9]\d{0,17})$/.exec(raw);
+  if (!m?.[1] || !m[2]) {
     throw validationFailed([{ path: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
   }
-  return id;
+  return { id: m[1], seq: Number(m[2]) };
 }
 
 /**
@@ -110,7 +111,7 @@ export async function searchActivity(
   const more = rows.length > page.limit;
   const items = rows.slice(0, page.limit).map(presentEntry);
   const last = items.at(-1);
-  return { items, nextCursor: more && last ? encodeCursor(last.id) : null };
+  return { items, nextCursor: more && last ? encodeCursor({ id: last.id, seq: last.seq }) : null };
 }
 
 /** Rows read per query by exports: memory stays flat whatever the size of the log. */
@@ -122,13 +123,13 @@ export async function* iterateActivity(
   filter: ActivityFilter,
   pageSize = EXPORT_PAGE,
 ): AsyncGenerator<ActivityEntry> {
-  let before: string | null = null;
+  let before: PagePosition | null = null;
   for (;;) {
     const rows = await findPage(db, filter, before, pageSize);
     for (const row of rows) yield row;
     const last = rows.at(-1);
     if (rows.length < pageSize || !last) return;
-    before = String(last.id);
+    before = { id: String(last.id), seq: Number(last.seq) };
   }
 }
 
