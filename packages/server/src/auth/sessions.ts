@@ -32,6 +32,18 @@ export async function createSession(
 ): Promise<{ id: string; token: string; expiresAt: Date }> {
   const token = randomToken();
   const expiresAt = new Date(Date.now() + config.sessionTtlHours * 3_600_000);
+  // Housekeeping without a job: the user's sessions that ended over 30 days ago go
+  // (their sign-ins and sign-outs stay in the activity log).
+  await tx
+    .deleteFrom('sessions')
+    .where('user_id', '=', input.userId)
+    .where((eb) =>
+      eb.or([
+        eb('revoked_at', '<', sql<Date>`now() - interval '30 days'`),
+        eb('expires_at', '<', sql<Date>`now() - interval '30 days'`),
+      ]),
+    )
+    .execute();
   const row = await tx
     .insertInto('sessions')
     .values({

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
 import { perAccountRateLimit, perIpRateLimit } from '../../auth/rate-limits';
 import { clearSessionCookies, setSessionCookies } from '../../auth/sessions';
 import { access } from '../../http/access';
@@ -127,7 +128,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'The emailed verification link (redirects to the console)',
-        querystring: TokenBody,
+        // Extra query parameters (mail clients add tracking ones) are ignored.
+        querystring: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }),
       },
     },
     async (req, reply) => {

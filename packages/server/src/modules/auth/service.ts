@@ -83,12 +83,22 @@ async function startSession(
   };
 }
 
+/** Housekeeping: the user's link tokens that expired over a day ago are deleted when a new one is made. */
+async function dropStaleTokens(tx: Tx, userId: string): Promise<void> {
+  await tx
+    .deleteFrom('email_tokens')
+    .where('user_id', '=', userId)
+    .where('expires_at', '<', sql<Date>`now() - interval '1 day'`)
+    .execute();
+}
+
 /** Queues a verification link for the user's current email (in the caller's transaction). */
 export async function sendVerification(
   tx: Tx,
   config: Config,
   user: Pick<User, 'id' | 'email' | 'name'>,
 ): Promise<void> {
+  await dropStaleTokens(tx, user.id);
   const token = randomToken();
   const row = await tx
     .insertInto('email_tokens')
@@ -202,6 +212,8 @@ export async function signIn(
           window_started_at = CASE WHEN sign_in_failures.window_started_at + make_interval(secs => ${windowMs / 1000}) <= now()
                           THEN now() ELSE sign_in_failures.window_started_at END
       `.execute(tx);
+      // Stale counters (unknown emails never succeed, so nothing else clears them).
+      await sql`DELETE FROM sign_in_failures WHERE window_started_at < now() - interval '1 day'`.execute(tx);
       await recordActivity(tx, {
         workspaceId: null,
         actor: user ? userActor(user) : SYSTEM_ACTOR,
@@ -303,6 +315,7 @@ export async function requestPasswordReset(
   await db.transaction().execute(async (tx) => {
     const user = await tx.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
     if (!user) return;
+    await dropStaleTokens(tx, user.id);
     const token = randomToken();
     const row = await tx
       .insertInto('email_tokens')
