@@ -37,7 +37,18 @@ async function atrium(): Promise<FastifyInstance> {
 const app = mode === 'bare' ? await bare() : await atrium();
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
-process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
-process.on('disconnect', () => {
-  app.close().finally(() => process.exit(0));
-});
+const port = typeof address === 'object' && address ? address.port : 0;
+if (process.send) {
+  process.send({ port });
+  process.on('disconnect', () => {
+    app.close().finally(() => process.exit(0));
+  });
+} else {
+  // Run by hand (e.g. under --cpu-prof): print the port, stop on SIGINT/SIGTERM.
+  console.log(`listening on http://127.0.0.1:${port}`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.close().finally(() => process.exit(0));
+    });
+  }
+}
