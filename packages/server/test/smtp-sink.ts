@@ -77,6 +77,7 @@ function collect(headers: Map<string, string>, body: string, out: { text: string
   else if (type.toLowerCase().startsWith('text/plain')) out.text += decoded;
 }
 
+/** Decodes a raw RFC 5322 message enough for tests: headers, subject, text and HTML parts. */
 export function parseMail(raw: string, from: string, to: string[]): ReceivedMail {
   const { headers, body } = splitEntity(raw);
   const out = { text: '', html: '' };

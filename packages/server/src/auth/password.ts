@@ -21,6 +21,7 @@ function options(ln: number, r: number, p: number) {
   return { N, r, p, maxmem: 256 * N * r };
 }
 
+/** Hashes a new password (scrypt, random salt) into a self-describing PHC-style string. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await scrypt(
@@ -32,6 +33,7 @@ export async function hashPassword(password: string): Promise<string> {
   return `$scrypt$ln=${PARAMS.ln},r=${PARAMS.r},p=${PARAMS.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
+/** Checks a password against a stored hash in constant time, with the parameters the hash records. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const match = /^\$scrypt\$ln=(\d+),r=(\d+),p=(\d+)\$([\w-]+)\$([\w-]+)$/.exec(stored);
   if (!match) return false;

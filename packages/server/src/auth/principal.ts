@@ -16,6 +16,7 @@ export interface Actor {
 
 export const SYSTEM_ACTOR: Actor = { type: 'system', id: null, name: 'Atrium' };
 
+/** The activity-log actor for a request's principal (the system when there is none). */
 export function actorOf(principal: Principal | null): Actor {
   if (!principal) return SYSTEM_ACTOR;
   return principal.type === 'user'

@@ -136,6 +136,7 @@ export function setSessionCookies(
   reply.setCookie(CSRF_COOKIE, csrfToken, { ...base, httpOnly: false });
 }
 
+/** Clears both session cookies (sign-out, or the current session revoked). */
 export function clearSessionCookies(reply: FastifyReply, config: Config): void {
   const base = { path: '/', sameSite: 'lax' as const, secure: secure(config) };
   reply.clearCookie(SESSION_COOKIE, { ...base, httpOnly: true });

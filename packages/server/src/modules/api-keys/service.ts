@@ -27,6 +27,7 @@ export interface ApiKeyView {
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
+/** The API view of a key row: status derived from revocation and expiry; no secret, no hash. */
 export function presentApiKey(k: Omit<ApiKey, 'secret_hash' | 'workspace_id'>): ApiKeyView {
   const expired = k.expires_at !== null && new Date(k.expires_at).getTime() <= Date.now();
   return {
@@ -181,6 +182,7 @@ export async function listApiKeys(db: Db, workspaceId: string): Promise<ApiKeyVi
   return rows.map(presentApiKey);
 }
 
+/** One key of the workspace; another workspace's key id is 404. */
 export async function getApiKey(db: Db, workspaceId: string, id: string): Promise<ApiKeyView> {
   const row = await db
     .selectFrom('api_keys')

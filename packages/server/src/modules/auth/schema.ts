@@ -13,6 +13,7 @@ export const UserView = Type.Object({
 });
 export type UserView = Static<typeof UserView>;
 
+/** The API view of a user row (never the password hash). */
 export function presentUser(
   u: Pick<
     User,
