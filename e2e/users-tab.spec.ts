@@ -29,6 +29,7 @@ const watch: ConsoleWatch = { errors: [] };
 let admin: Page;
 let invitee: Page;
 let workspaceUrl = '';
+let invitationLink = '';
 
 /** What the invitee's "Your access" panel shows: visible areas, and each visible item's level. */
 async function visibleAccess(page: Page) {
@@ -128,17 +129,26 @@ describe('the Users tab, in Chromium', () => {
     await admin.getByLabel('Filter by recipient').fill(INVITEE.email);
     await admin.locator(`[data-mail-to="${INVITEE.email}"]`).first().click();
     await admin.getByTestId('mail-body').waitFor();
+    invitationLink =
+      (await admin.getByTestId('mail-body').locator('a[data-mail-link]').first().getAttribute('href')) ?? '';
     await shot(admin, '06-dev-mailbox');
   });
 
+  it('the admin confirms their own address from the verification email', async () => {
+    await admin.goto(`${workspaceUrl}/agents`);
+    await admin.getByText('Confirm your email address').waitFor();
+    await admin.goto('/dev/mailbox');
+    await admin.getByLabel('Filter by recipient').fill(ADMIN.email);
+    await admin.locator(`[data-mail-to="${ADMIN.email}"]`).first().click();
+    await admin.getByTestId('mail-body').locator('a[data-mail-link]').first().click();
+    await admin.getByText('Email confirmed').waitFor();
+    await admin.waitForURL(new RegExp(`${workspaceUrl}/agents$`));
+    expect(await admin.getByText('Confirm your email address').count()).toBe(0);
+  });
+
   it('the invitee signs up through the link in the email', async () => {
-    const link = await admin
-      .getByTestId('mail-body')
-      .locator('a[data-mail-link]')
-      .first()
-      .getAttribute('href');
-    expect(link).toMatch(/\/invitations\/accept\?token=/);
-    await invitee.goto(link!);
+    expect(invitationLink).toMatch(/\/invitations\/accept\?token=/);
+    await invitee.goto(invitationLink);
     await invitee.getByRole('heading', { name: `Join ${WORKSPACE}` }).waitFor();
     await invitee.getByRole('textbox', { name: 'Full name', exact: true }).fill(INVITEE.name);
     await invitee.getByRole('textbox', { name: 'Choose a password', exact: true }).fill(PASSWORD);

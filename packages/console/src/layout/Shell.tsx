@@ -1,9 +1,21 @@
-import { Anchor, Avatar, Box, Button, Container, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Avatar,
+  Box,
+  Button,
+  Container,
+  Group,
+  Menu,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { IconChevronDown, IconLogout, IconMail, IconPlus, IconSelector, IconUser } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import { useWorkspaces } from '../api/hooks';
 import { signOut, useMe } from '../api/session';
 import { RoleBadge } from '../components/badges';
@@ -118,6 +130,36 @@ function UserMenu() {
   );
 }
 
+/** Reminds a person whose address is not confirmed yet, with a way to get a new link. */
+function VerifyEmailBanner() {
+  const me = useMe();
+  const [sent, setSent] = useState(false);
+  const user = me.data;
+  if (user?.emailVerified !== false) return null;
+  return (
+    <Alert color="yellow" variant="light" radius={0} py={8} role="status">
+      <Group justify="center" gap="sm">
+        <Text fz="sm">Confirm your email address: we sent a link to {user.email}.</Text>
+        <Button
+          size="compact-sm"
+          variant="white"
+          color="yellow"
+          disabled={sent}
+          onClick={() =>
+            api('/v1/me/verify-email', { method: 'POST' })
+              .then(() => setSent(true))
+              .catch((err) =>
+                notifications.show({ color: 'red', title: 'Could not send', message: errorMessage(err) }),
+              )
+          }
+        >
+          {sent ? 'Sent' : 'Send a new link'}
+        </Button>
+      </Group>
+    </Alert>
+  );
+}
+
 /** The signed-in frame: header with logo, workspace switcher, dev mailbox (development) and account menu. */
 export function Shell({ children }: { children: ReactNode }) {
   const dev = useDevMode();
@@ -159,6 +201,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </Group>
         </Group>
       </Box>
+      <VerifyEmailBanner />
       <Container size="xl" py="lg" component="main" id="main">
         {children}
       </Container>

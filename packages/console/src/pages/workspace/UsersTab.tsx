@@ -295,7 +295,9 @@ export function UsersTab() {
   const members = useMembers(workspace.id, { q: debounced || undefined, role: role ?? undefined });
   const [inviting, setInviting] = useState(false);
   const isAdmin = can('workspace.manage');
-  const mayInvite = isAdmin || can('agent.create');
+  // Admins invite to the workspace; an agent's admins invite to their own agents only (SPEC §2, §4).
+  const agents = useAgents(workspace.id);
+  const mayInvite = isAdmin || (agents.data ?? []).some((a) => a.can?.['agent.manage'] === true);
   const list = members.data ?? [];
   const filtering = debounced !== '' || role !== null;
 
