@@ -235,6 +235,48 @@ describe('the Users tab, in Chromium', () => {
     await shot(admin, '12-effective-access');
   });
 
+  it('editing a custom preset changes the linked member at once, and its versions compare', async () => {
+    await admin.goto(`${workspaceUrl}/settings`);
+    await admin.getByRole('button', { name: 'Copy Knowledge editor' }).click();
+    const editor = admin.getByRole('dialog', { name: 'New custom preset' });
+    await editor.getByRole('textbox', { name: 'Name', exact: true }).fill('Support content team');
+    await editor.getByRole('button', { name: 'Create preset' }).click();
+    await admin.locator('[data-preset]').filter({ hasText: 'Support content team' }).waitFor();
+
+    await admin.goto(`${workspaceUrl}/users`);
+    await admin.getByRole('link', { name: INVITEE.name }).click();
+    await choose(admin, 'Preset', 'Support content team');
+    await admin.getByRole('button', { name: 'Save permissions' }).click();
+    await admin.getByText('Permissions saved').first().waitFor();
+    await openInviteeHome();
+    expect((await visibleAccess(invitee)).areas).toEqual(['analytics', 'build', 'channels']);
+
+    await admin.goto(`${workspaceUrl}/settings`);
+    await admin.getByRole('button', { name: 'Edit Support content team' }).click();
+    const edit = admin.getByRole('dialog', { name: 'Edit Support content team' });
+    await edit
+      .locator('[data-area="deployments"]')
+      .getByRole('radiogroup', { name: 'Deployments level (all items)' })
+      .getByText('Read', { exact: true })
+      .click();
+    await edit.getByRole('button', { name: 'Save new version' }).click();
+    await admin.getByText('Support content team saved as a new version').waitFor();
+
+    // Linked, not copied: the member has the new version's permissions at once (SPEC §2).
+    await openInviteeHome();
+    const seen = await visibleAccess(invitee);
+    expect(seen.areas).toEqual(['analytics', 'build', 'channels', 'deployments']);
+    expect(seen.items['deployments.environments']).toBe('read');
+
+    await admin.getByRole('button', { name: 'Versions of Support content team' }).click();
+    const versions = admin.getByRole('dialog', { name: 'Versions of Support content team' });
+    const diff = versions.getByRole('table', { name: 'Differences between the versions' });
+    await diff.waitFor();
+    expect(await diff.textContent()).toMatch(/Environments.*None.*Read/);
+    await shot(admin, '13-preset-versions');
+    await admin.keyboard.press('Escape');
+  });
+
   it('the Activity tab shows each step, on an intact chain', async () => {
     await admin.goto(`${workspaceUrl}/activity`);
     await admin.getByTestId('activity-table').waitFor();
@@ -252,11 +294,13 @@ describe('the Users tab, in Chromium', () => {
       'invitation.accepted',
       'permissions.updated',
       'policies.updated',
+      'preset.created',
+      'preset.updated',
     ]) {
       expect(actions, `activity should show ${step}`).toContain(step);
     }
     expect(actions.filter((a) => a === 'permissions.updated').length).toBeGreaterThanOrEqual(2);
-    await shot(admin, '13-activity');
+    await shot(admin, '14-activity');
   });
 
   it('the other tabs render: API keys (secret shown once) and the agent page', async () => {
@@ -266,12 +310,12 @@ describe('the Users tab, in Chromium', () => {
     await admin.getByRole('dialog').getByRole('button', { name: 'Create key' }).click();
     const secret = await admin.getByTestId('api-key-secret').textContent();
     expect(secret).toMatch(/^atr_/);
-    await shot(admin, '14-api-key-created');
+    await shot(admin, '15-api-key-created');
     await admin.getByRole('button', { name: 'I have copied it' }).click();
     await admin.getByRole('table', { name: 'API keys' }).getByText('Agent platform backend').waitFor();
     // The list never shows the secret again.
     expect(await admin.locator('body').textContent()).not.toContain(secret!);
-    await shot(admin, '15-api-keys');
+    await shot(admin, '16-api-keys');
   });
 
   it('the permission matrix works from the keyboard', async () => {
@@ -307,7 +351,7 @@ describe('the Users tab, in Chromium', () => {
     await admin.locator(`[data-member="${INVITEE.email}"]`).waitFor();
     const overflow = await admin.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await shot(admin, '16-users-1024');
+    await shot(admin, '17-users-1024');
     await admin.setViewportSize({ width: 1280, height: 860 });
   });
 
@@ -319,7 +363,7 @@ describe('the Users tab, in Chromium', () => {
     await admin.getByRole('dialog').getByRole('button', { name: 'Add card' }).click();
     await admin.getByText('•••• 4242').waitFor();
     expect(await admin.locator('body').textContent()).not.toContain('4242 4242 4242 4242');
-    await shot(admin, '17-billing');
+    await shot(admin, '18-billing');
 
     await admin.goto(`${workspaceUrl}/help`);
     await admin.getByRole('button', { name: 'New ticket' }).click();
@@ -334,12 +378,12 @@ describe('the Users tab, in Chromium', () => {
       .getByRole('table', { name: 'Tickets' })
       .getByText('Widget colours reset after publishing')
       .waitFor();
-    await shot(admin, '18-help');
+    await shot(admin, '19-help');
 
     await admin.goto(`${workspaceUrl}/agents`);
     await admin.locator('[data-agent="Support Concierge"]').click();
     await admin.getByRole('table', { name: 'Users of this agent' }).getByText(ADMIN.email).waitFor();
-    await shot(admin, '19-agent');
+    await shot(admin, '20-agent');
   });
 
   it('left no error in the browser console', () => {
