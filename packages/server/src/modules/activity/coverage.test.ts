@@ -510,6 +510,26 @@ const SCENARIOS: Record<string, Scenario> = {
         payload: { name: 'FAQ', kind: 'url', location: 'https://example.com/faq' },
       }),
   },
+  'PATCH /v1/workspaces/:workspaceId/agents/:agentId/data-sources/:id': {
+    actions: ['data_source.updated'],
+    run: async (w, call) => {
+      const ds = await ok(
+        as(
+          ctx.app,
+          w.admin,
+        )({
+          method: 'POST',
+          url: ag(w, '/data-sources'),
+          payload: { name: 'Docs', kind: 'url', location: 'https://example.com/docs' },
+        }),
+      );
+      return call(w.admin)({
+        method: 'PATCH',
+        url: ag(w, `/data-sources/${ds.id}`),
+        payload: { status: 'ready' },
+      });
+    },
+  },
   'DELETE /v1/workspaces/:workspaceId/agents/:agentId/data-sources/:id': {
     actions: ['data_source.removed'],
     run: async (w, call) => {
