@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { oidcClient } from '../../auth/oidc';
+import { SYSTEM_ACTOR } from '../../auth/principal';
 import { perIpRateLimit } from '../../auth/rate-limits';
 import { setSessionCookies } from '../../auth/sessions';
 import { notFound } from '../../errors';
 import { access } from '../../http/access';
 import { originOf } from '../../http/guard';
+import { recordActivity } from '../activity/record';
 import { finishSso, SsoError, safeReturnTo, startSso } from './sso';
 
 /** Binds an SSO attempt to the browser that started it (HttpOnly, path-limited, 10 minutes). */
@@ -80,6 +82,16 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } catch (err) {
         if (!(err instanceof SsoError)) throw err;
         req.log.warn({ reason: err.reason, error: err.message }, 'SSO sign-in failed');
+        // A failed sign-in is audited like a wrong password (SPEC §5), in its own transaction.
+        await app.db.transaction().execute((tx) =>
+          recordActivity(tx, {
+            workspaceId: null,
+            actor: SYSTEM_ACTOR,
+            action: 'auth.sign_in_failed',
+            after: { method: 'sso', reason: err.reason, ...(err.email ? { email: err.email } : {}) },
+            origin: originOf(req),
+          }),
+        );
         return reply.redirect(consoleUrl(`/?ssoError=${err.reason}`), 303);
       }
     },

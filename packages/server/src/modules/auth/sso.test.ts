@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addAgentMember,
@@ -206,6 +207,15 @@ describe('SSO (OpenID Connect against a real oidc-provider)', () => {
       .where('email', '=', email)
       .executeTakeFirst();
     expect(user).toBeUndefined();
+    const failed = await ctx.app.db
+      .selectFrom('activity_log')
+      .select(['actor_type', 'after'])
+      .where('action', '=', 'auth.sign_in_failed')
+      .where(sql<boolean>`after->>'email' = ${email}`)
+      .execute();
+    expect(failed).toEqual([
+      { actor_type: 'system', after: { method: 'sso', reason: 'email_unverified', email } },
+    ]);
   });
 
   it('drops the password of an unverified account it links to (pre-hijacking)', async () => {

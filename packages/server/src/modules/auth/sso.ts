@@ -22,6 +22,8 @@ export class SsoError extends Error {
       | 'email_missing'
       | 'email_unverified',
     message: string,
+    /** The address the provider asserted, when it got that far (for the activity log). */
+    readonly email: string | null = null,
   ) {
     super(message);
     this.name = 'SsoError';
@@ -133,7 +135,7 @@ async function exchange(
   const normalized = typeof email === 'string' ? normalizeEmail(email) : null;
   if (!normalized) throw new SsoError('email_missing', 'The provider did not share an email address');
   if (emailVerified !== true && emailVerified !== 'true') {
-    throw new SsoError('email_unverified', 'The provider has not verified this email address');
+    throw new SsoError('email_unverified', 'The provider has not verified this email address', normalized);
   }
   const display =
     typeof name === 'string' && name.trim() ? name.trim().slice(0, 200) : normalized.split('@')[0];
