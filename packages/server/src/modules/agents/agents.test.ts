@@ -177,7 +177,7 @@ describe('agent members', () => {
       ['agent_member.role_changed', agent.id],
       ['permissions.updated', agent.id],
     ]);
-    expect((log[1]?.after as { changes: string[] }).changes).toContain('build.knowledge: read → edit');
+    expect((log[1]?.after as { changes?: string[] } | undefined)?.changes).toContain('build.knowledge: read → edit');
     const removed = await asOwner({ method: 'DELETE', url: `${base}/${u.id}` });
     expect(removed.statusCode).toBe(200);
     const again = await asOwner({ method: 'DELETE', url: `${base}/${u.id}` });

@@ -3,13 +3,18 @@ import { validationFailed } from '../../errors';
 import { access } from '../../http/access';
 import { scopeOf, userOf } from '../../http/guard';
 import { settleRevisions, writeContext } from '../workspaces/common';
-import { WorkspaceParams } from '../workspaces/schema';
+import { Deleted, WorkspaceParams } from '../workspaces/schema';
 import {
   AddAgentMemberBody,
+  AgentList,
+  AgentMemberList,
   AgentMemberParams,
+  AgentMemberView,
   AgentParams,
+  AgentView,
   CreateAgentBody,
   DeleteAgentBody,
+  Removed,
   UpdateAgentBody,
   UpdateAgentMemberBody,
 } from './schema';
@@ -44,6 +49,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('workspace.read') },
       schema: {
         tags,
+        response: { 200: AgentList },
         summary: 'The agents you have access to (workspace admins: all)',
         params: WorkspaceParams,
       },
@@ -60,6 +66,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('agent.create') },
       schema: {
         tags,
+        response: { 201: AgentView },
         summary: 'Create an agent (you become its agent admin; a paid plan may need approval)',
         params: WorkspaceParams,
         body: CreateAgentBody,
@@ -87,7 +94,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/agents/:agentId',
     {
       config: { access: access.capability('agent.read') },
-      schema: { tags, summary: 'One agent', params: AgentParams },
+      schema: { tags, response: { 200: AgentView }, summary: 'One agent', params: AgentParams },
     },
     async (req) => {
       const scope = scopeOf(req);
@@ -101,6 +108,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('agent.manage') },
       schema: {
         tags,
+        response: { 200: AgentView },
         summary: 'Rename an agent or change its plan',
         params: AgentParams,
         body: UpdateAgentBody,
@@ -134,6 +142,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         config: { access: access.capability('agent.approve') },
         schema: {
           tags,
+          response: { 200: AgentView },
           summary: `${verb === 'approve' ? 'Approve' : 'Reject'} a paid agent waiting for approval (workspace admins; never your own)`,
           params: AgentParams,
         },
@@ -163,6 +172,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('agent.manage') },
       schema: {
         tags,
+        response: { 200: Deleted },
         summary: 'Delete an agent (type its name to confirm)',
         params: AgentParams,
         body: DeleteAgentBody,
@@ -180,6 +190,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('agent.read') },
       schema: {
         tags,
+        response: { 200: AgentMemberList },
         summary: 'The users of an agent, with their agent role and grant',
         params: AgentParams,
       },
@@ -196,6 +207,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('agent.manage') },
       schema: {
         tags,
+        response: { 201: AgentMemberView },
         summary: 'Give a user a role on this agent (an account not yet in the workspace joins it)',
         params: AgentParams,
         body: AddAgentMemberBody,
@@ -228,7 +240,12 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/agents/:agentId/members/:userId',
     {
       config: { access: access.capability('agent.read') },
-      schema: { tags, summary: 'One user of an agent', params: AgentMemberParams },
+      schema: {
+        tags,
+        response: { 200: AgentMemberView },
+        summary: 'One user of an agent',
+        params: AgentMemberParams,
+      },
     },
     async (req) => {
       const scope = scopeOf(req);
@@ -242,6 +259,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('agent.manage') },
       schema: {
         tags,
+        response: { 200: AgentMemberView },
         summary: "Change a user's agent role, matrix or linked preset",
         params: AgentMemberParams,
         body: UpdateAgentMemberBody,
@@ -267,7 +285,12 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/agents/:agentId/members/:userId',
     {
       config: { access: access.capability('agent.manage') },
-      schema: { tags, summary: "Take a user's role on this agent away", params: AgentMemberParams },
+      schema: {
+        tags,
+        response: { 200: Removed },
+        summary: "Take a user's role on this agent away",
+        params: AgentMemberParams,
+      },
     },
     async (req) => {
       const scope = scopeOf(req);

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { GrantFields } from '../workspaces/schema';
+import { CanBlock, GrantFields, MatrixView, Nullable, Revision } from '../workspaces/schema';
 
 export const Plan = Type.Union([Type.Literal('starter'), Type.Literal('pro'), Type.Literal('enterprise')], {
   description: '`starter` is free and approved at once; `pro` and `enterprise` are paid',
@@ -46,3 +46,41 @@ export const UpdateAgentMemberBody = Type.Object(
   { role: Type.Optional(AgentRole), ...GrantFields },
   { additionalProperties: false },
 );
+
+const open = { additionalProperties: true } as const;
+
+export const AgentView = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    plan: Nullable(Plan),
+    status: Nullable(
+      Type.Union([Type.Literal('approved'), Type.Literal('pending_approval'), Type.Literal('rejected')]),
+    ),
+    myRole: Nullable(AgentRole),
+    createdBy: Nullable(Type.String()),
+    createdAt: Type.String(),
+    memberCount: Type.Integer(),
+    can: CanBlock,
+    revision: Type.Optional(Revision),
+  },
+  open,
+);
+export const AgentList = Type.Object({ agents: Type.Array(AgentView) }, open);
+export const AgentMemberView = Type.Object(
+  {
+    userId: Type.String(),
+    email: Type.String(),
+    name: Type.String(),
+    role: AgentRole,
+    workspaceRole: Type.Union([Type.Literal('admin'), Type.Literal('member')]),
+    matrix: Nullable(MatrixView),
+    presetId: Nullable(Type.String()),
+    addedAt: Type.String(),
+    joinedWorkspace: Type.Optional(Type.Boolean()),
+    revision: Type.Optional(Revision),
+  },
+  open,
+);
+export const AgentMemberList = Type.Object({ members: Type.Array(AgentMemberView) }, open);
+export const Removed = Type.Object({ removed: Type.Literal(true), revision: Revision }, open);

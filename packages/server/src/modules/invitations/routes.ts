@@ -5,7 +5,19 @@ import { access } from '../../http/access';
 import { originOf, scopeOf } from '../../http/guard';
 import { settleRevisions, writeContext } from '../workspaces/common';
 import { WorkspaceParams } from '../workspaces/schema';
-import { AcceptBody, InvitationParams, InviteBody, ListInvitationsQuery, LookupQuery } from './schema';
+import {
+  AcceptBody,
+  AcceptView,
+  InvitationList,
+  InvitationParams,
+  InvitationView,
+  InviteBody,
+  InviteResponse,
+  ListInvitationsQuery,
+  LookupQuery,
+  LookupView,
+  Revoked,
+} from './schema';
 import {
   acceptInvitation,
   invite,
@@ -29,6 +41,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('workspace.read') },
       schema: {
         tags,
+        response: { 200: InviteResponse },
         summary: 'Invite up to 100 addresses to the workspace or to chosen agents (per-address results)',
         params: WorkspaceParams,
         body: InviteBody,
@@ -46,6 +59,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('workspace.read') },
       schema: {
         tags,
+        response: { 200: InvitationList },
         summary: 'Invitations you manage (pending by default)',
         params: WorkspaceParams,
         querystring: ListInvitationsQuery,
@@ -63,6 +77,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('workspace.read') },
       schema: {
         tags,
+        response: { 200: InvitationView },
         summary: 'Send the invitation again with a new link (the old link dies)',
         params: InvitationParams,
       },
@@ -84,7 +99,12 @@ export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/invitations/:id',
     {
       config: { access: access.capability('workspace.read') },
-      schema: { tags, summary: 'Revoke a pending invitation', params: InvitationParams },
+      schema: {
+        tags,
+        response: { 200: Revoked },
+        summary: 'Revoke a pending invitation',
+        params: InvitationParams,
+      },
     },
     async (req) => {
       const scope = scopeOf(req);
@@ -98,6 +118,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.public(), rateLimit: perIpRateLimit(app) },
       schema: {
         tags,
+        response: { 200: LookupView },
         summary: 'What an invitation link is for (workspace, inviter, email, status): public, by token',
         querystring: LookupQuery,
       },
@@ -111,6 +132,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.public(), rateLimit: perIpRateLimit(app) },
       schema: {
         tags,
+        response: { 200: AcceptView, 201: AcceptView },
         summary:
           'Accept an invitation: signed in with the invited email, or with name and password to sign up',
         body: AcceptBody,

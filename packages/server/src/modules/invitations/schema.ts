@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { GrantFields } from '../workspaces/schema';
+import { GrantFields, MatrixView, Nullable, Revision } from '../workspaces/schema';
 
 export const InvitationParams = Type.Object({ workspaceId: Type.String(), id: Type.String() });
 
@@ -66,4 +66,104 @@ export const AcceptBody = Type.Object(
 export const LookupQuery = Type.Object(
   { token: Type.String({ minLength: 1, maxLength: 200 }) },
   { additionalProperties: false },
+);
+
+const open = { additionalProperties: true } as const;
+const InvitationAgent = Type.Object(
+  {
+    agentId: Type.String(),
+    role: Type.Union([Type.Literal('agent_admin'), Type.Literal('agent_user')]),
+    matrix: Nullable(MatrixView),
+    presetId: Nullable(Type.String()),
+  },
+  open,
+);
+export const InviteResponse = Type.Object(
+  {
+    results: Type.Array(
+      Type.Object(
+        {
+          email: Type.String(),
+          status: Type.Union([
+            Type.Literal('added'),
+            Type.Literal('invited'),
+            Type.Literal('updated'),
+            Type.Literal('already_member'),
+            Type.Literal('invalid'),
+          ]),
+          userId: Type.Optional(Type.String()),
+          invitationId: Type.Optional(Type.String()),
+          error: Type.Optional(Type.String()),
+        },
+        open,
+      ),
+    ),
+    revision: Revision,
+  },
+  open,
+);
+export const InvitationView = Type.Object(
+  {
+    id: Type.String(),
+    email: Type.String(),
+    role: Type.Union([Type.Literal('admin'), Type.Literal('member')]),
+    agentAccess: Type.Union([Type.Literal('all'), Type.Literal('assigned')]),
+    matrix: Nullable(MatrixView),
+    presetId: Nullable(Type.String()),
+    agents: Type.Array(InvitationAgent),
+    target: Type.Union([Type.Literal('workspace'), Type.Literal('agents')]),
+    status: Type.Union([
+      Type.Literal('pending'),
+      Type.Literal('accepted'),
+      Type.Literal('revoked'),
+      Type.Literal('expired'),
+    ]),
+    invitedBy: Nullable(Type.Object({ id: Type.String(), name: Nullable(Type.String()) })),
+    expiresAt: Type.String(),
+    sentCount: Type.Integer(),
+    acceptedAt: Nullable(Type.String()),
+    revokedAt: Nullable(Type.String()),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  },
+  open,
+);
+export const InvitationList = Type.Object({ invitations: Type.Array(InvitationView) }, open);
+export const Revoked = Type.Object({ id: Type.String(), status: Type.Literal('revoked') }, open);
+export const LookupView = Type.Object(
+  {
+    workspace: Type.Object({ name: Type.String() }),
+    inviter: Nullable(Type.Object({ name: Type.String() })),
+    email: Type.String(),
+    role: Type.Union([Type.Literal('admin'), Type.Literal('member')]),
+    agents: Type.Array(Type.String()),
+    status: Type.Union([
+      Type.Literal('pending'),
+      Type.Literal('accepted'),
+      Type.Literal('revoked'),
+      Type.Literal('expired'),
+    ]),
+    expiresAt: Type.String(),
+    accountExists: Type.Boolean(),
+  },
+  open,
+);
+export const AcceptView = Type.Object(
+  {
+    workspaceId: Type.String(),
+    workspaceName: Type.String(),
+    userId: Type.String(),
+    role: Type.Union([Type.Literal('admin'), Type.Literal('member')]),
+    agents: Type.Array(
+      Type.Object({
+        agentId: Type.String(),
+        role: Type.Union([Type.Literal('agent_admin'), Type.Literal('agent_user')]),
+      }),
+    ),
+    revision: Revision,
+    csrfToken: Type.Optional(
+      Type.String({ description: 'Set when the account was created here (with the session cookie)' }),
+    ),
+  },
+  open,
 );

@@ -3,7 +3,18 @@ import { access } from '../../http/access';
 import { scopeOf, userOf } from '../../http/guard';
 import { settleRevisions, writeContext } from '../workspaces/common';
 import { WorkspaceParams } from '../workspaces/schema';
-import { BulkPermissionsBody, ConfirmBody, ListMembersQuery, MemberParams, UpdateMemberBody } from './schema';
+import {
+  BulkPermissionsBody,
+  BulkResult,
+  ConfirmBody,
+  Left,
+  ListMembersQuery,
+  MemberPage,
+  MemberParams,
+  MemberView,
+  Removed,
+  UpdateMemberBody,
+} from './schema';
 import {
   bulkUpdatePermissions,
   exportMembersCsv,
@@ -25,6 +36,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('workspace.read') },
       schema: {
         tags,
+        response: { 200: MemberPage },
         summary: 'Members, with role, agent access, grant, agents and last activity',
         params: WorkspaceParams,
         querystring: ListMembersQuery,
@@ -62,6 +74,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('workspace.manage') },
       schema: {
         tags,
+        response: { 200: BulkResult },
         summary: 'Set the workspace grant of many members at once (replace or merge)',
         params: WorkspaceParams,
         body: BulkPermissionsBody,
@@ -77,7 +90,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/members/:userId',
     {
       config: { access: access.capability('workspace.read') },
-      schema: { tags, summary: 'One member', params: MemberParams },
+      schema: { tags, response: { 200: MemberView }, summary: 'One member', params: MemberParams },
     },
     async (req) => {
       const scope = scopeOf(req);
@@ -91,6 +104,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('workspace.manage') },
       schema: {
         tags,
+        response: { 200: MemberView },
         summary: "Change a member's role (confirmReset), agent access, matrix or linked preset",
         params: MemberParams,
         body: UpdateMemberBody,
@@ -117,6 +131,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('workspace.manage') },
       schema: {
         tags,
+        response: { 200: Removed },
         summary: "Remove a member (type the member's email to confirm)",
         params: MemberParams,
         body: ConfirmBody,
@@ -139,7 +154,12 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/leave',
     {
       config: { access: access.capability('workspace.read') },
-      schema: { tags, summary: 'Leave the workspace (the last admin cannot)', params: WorkspaceParams },
+      schema: {
+        tags,
+        response: { 200: Left },
+        summary: 'Leave the workspace (the last admin cannot)',
+        params: WorkspaceParams,
+      },
     },
     async (req) => {
       const scope = scopeOf(req);

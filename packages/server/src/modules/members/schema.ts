@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { GrantFields } from '../workspaces/schema';
+import { GrantFields, MatrixView, Nullable, Revision } from '../workspaces/schema';
 
 export const Role = Type.Union([Type.Literal('admin'), Type.Literal('member')]);
 export const AgentAccess = Type.Union([Type.Literal('all'), Type.Literal('assigned')]);
@@ -46,3 +46,43 @@ export const ConfirmBody = Type.Object(
   { confirm: Type.String({ description: "The member's email, typed to confirm" }) },
   { additionalProperties: false },
 );
+
+const open = { additionalProperties: true } as const;
+
+export const MemberView = Type.Object(
+  {
+    userId: Type.String(),
+    email: Type.String(),
+    name: Type.String(),
+    role: Role,
+    agentAccess: AgentAccess,
+    matrix: Nullable(MatrixView),
+    presetId: Nullable(Type.String()),
+    agents: Type.Array(
+      Type.Object({
+        agentId: Type.String(),
+        name: Type.String(),
+        role: Type.Union([Type.Literal('agent_admin'), Type.Literal('agent_user')]),
+      }),
+    ),
+    lastActivityAt: Nullable(Type.String()),
+    joinedAt: Type.String(),
+    can: Type.Object({ edit: Type.Boolean(), changeRole: Type.Boolean(), remove: Type.Boolean() }),
+    revision: Type.Optional(Revision),
+  },
+  open,
+);
+export const MemberPage = Type.Object(
+  { members: Type.Array(MemberView), nextCursor: Nullable(Type.String()) },
+  open,
+);
+export const BulkResult = Type.Object(
+  {
+    mode: Type.Union([Type.Literal('replace'), Type.Literal('merge')]),
+    updated: Type.Array(Type.Object({ userId: Type.String(), changes: Type.Array(Type.String()) })),
+    revision: Revision,
+  },
+  open,
+);
+export const Removed = Type.Object({ removed: Type.Literal(true), revision: Revision }, open);
+export const Left = Type.Object({ left: Type.Literal(true), revision: Revision }, open);

@@ -31,6 +31,22 @@ const PoliciesBody = Type.Object(
   { additionalProperties: false },
 );
 
+const PoliciesView = Type.Object(
+  {
+    named: Type.Array(Type.String()),
+    caps: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        permission: Type.String(),
+        maxLevel: Level,
+        agentId: Type.Union([Type.String(), Type.Null()]),
+      }),
+    ),
+    revision: Type.Integer(),
+  },
+  { additionalProperties: true },
+);
+
 /** Workspace policies: named caps and generic caps (SPEC §3). Members may read; admins change. */
 export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   settleRevisions(app);
@@ -38,7 +54,12 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/policies',
     {
       config: { access: access.capability('workspace.read') },
-      schema: { tags, summary: "The workspace's named policies and caps", params: WorkspaceParams },
+      schema: {
+        tags,
+        response: { 200: PoliciesView },
+        summary: "The workspace's named policies and caps",
+        params: WorkspaceParams,
+      },
     },
     async (req) => {
       const scope = scopeOf(req);
@@ -52,6 +73,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('workspace.manage') },
       schema: {
         tags,
+        response: { 200: PoliciesView },
         summary: 'Replace the named policies and caps (they bind everyone but workspace admins)',
         params: WorkspaceParams,
         body: PoliciesBody,

@@ -3,7 +3,18 @@ import { access } from '../../http/access';
 import { scopeOf } from '../../http/guard';
 import { settleRevisions, writeContext } from '../workspaces/common';
 import { WorkspaceParams } from '../workspaces/schema';
-import { CompareQuery, CreatePresetBody, DeletePresetQuery, PresetParams, UpdatePresetBody } from './schema';
+import {
+  CompareQuery,
+  Comparison,
+  CreatePresetBody,
+  DeletePresetQuery,
+  PresetDeleted,
+  PresetList,
+  PresetParams,
+  PresetView,
+  UpdatePresetBody,
+  VersionList,
+} from './schema';
 import {
   compareVersions,
   createPreset,
@@ -24,7 +35,12 @@ export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/presets',
     {
       config: { access: access.capability('workspace.read') },
-      schema: { tags, summary: 'Built-in and custom presets', params: WorkspaceParams },
+      schema: {
+        tags,
+        response: { 200: PresetList },
+        summary: 'Built-in and custom presets',
+        params: WorkspaceParams,
+      },
     },
     async (req) => ({ presets: await listPresets(app.db, scopeOf(req).workspaceId) }),
   );
@@ -35,6 +51,7 @@ export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('workspace.manage') },
       schema: {
         tags,
+        response: { 201: PresetView },
         summary: 'Create a custom preset from a matrix or as a copy (copyFrom)',
         params: WorkspaceParams,
         body: CreatePresetBody,
@@ -57,7 +74,12 @@ export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/presets/:id',
     {
       config: { access: access.capability('workspace.read') },
-      schema: { tags, summary: 'One preset, with how many grants link it', params: PresetParams },
+      schema: {
+        tags,
+        response: { 200: PresetView },
+        summary: 'One preset, with how many grants link it',
+        params: PresetParams,
+      },
     },
     async (req) => {
       const scope = scopeOf(req);
@@ -72,6 +94,7 @@ export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('workspace.manage') },
       schema: {
         tags,
+        response: { 200: PresetView },
         summary: 'Edit a custom preset (a new version; every linked member changes at once)',
         params: PresetParams,
         body: UpdatePresetBody,
@@ -88,7 +111,12 @@ export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId/presets/:id/versions',
     {
       config: { access: access.capability('workspace.read') },
-      schema: { tags, summary: 'Every version of a preset, newest first', params: PresetParams },
+      schema: {
+        tags,
+        response: { 200: VersionList },
+        summary: 'Every version of a preset, newest first',
+        params: PresetParams,
+      },
     },
     async (req) => ({ versions: await listVersions(app.db, scopeOf(req).workspaceId, req.params.id) }),
   );
@@ -99,6 +127,7 @@ export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('workspace.read') },
       schema: {
         tags,
+        response: { 200: Comparison },
         summary: 'Per-item difference between two versions of a preset',
         params: PresetParams,
         querystring: CompareQuery,
@@ -114,6 +143,7 @@ export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('workspace.manage') },
       schema: {
         tags,
+        response: { 200: PresetDeleted },
         summary: 'Delete a custom preset (409 while in use, unless reassignTo is given)',
         params: PresetParams,
         querystring: DeletePresetQuery,

@@ -5,8 +5,10 @@ import { scopeOf, userOf } from '../../http/guard';
 import { canBlock, settleRevisions, writeContext } from './common';
 import {
   CreateWorkspaceBody,
+  Deleted,
   DeleteWorkspaceBody,
   RenameWorkspaceBody,
+  WorkspaceDetail,
   WorkspaceParams,
   WorkspaceView,
 } from './schema';
@@ -28,7 +30,12 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces',
     {
       config: { access: access.signedIn() },
-      schema: { tags, summary: 'Create a workspace (you become its admin)', body: CreateWorkspaceBody },
+      schema: {
+        tags,
+        summary: 'Create a workspace (you become its admin)',
+        body: CreateWorkspaceBody,
+        response: { 201: WorkspaceDetail },
+      },
     },
     async (req, reply) => {
       const user = userOf(req);
@@ -73,7 +80,12 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId',
     {
       config: { access: access.capability('workspace.read') },
-      schema: { tags, summary: 'One workspace, with your role and what you may do', params: WorkspaceParams },
+      schema: {
+        tags,
+        summary: 'One workspace, with your role and what you may do',
+        params: WorkspaceParams,
+        response: { 200: WorkspaceDetail },
+      },
     },
     async (req) => {
       const scope = scopeOf(req);
@@ -85,7 +97,13 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/workspaces/:workspaceId',
     {
       config: { access: access.capability('workspace.manage') },
-      schema: { tags, summary: 'Rename a workspace', params: WorkspaceParams, body: RenameWorkspaceBody },
+      schema: {
+        tags,
+        summary: 'Rename a workspace',
+        params: WorkspaceParams,
+        body: RenameWorkspaceBody,
+        response: { 200: WorkspaceDetail },
+      },
     },
     async (req) => {
       const scope = scopeOf(req);
@@ -109,6 +127,7 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Delete a workspace and everything in it (type its name to confirm)',
         params: WorkspaceParams,
         body: DeleteWorkspaceBody,
+        response: { 200: Deleted },
       },
     },
     async (req) => {

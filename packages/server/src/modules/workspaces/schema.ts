@@ -38,3 +38,36 @@ export const WorkspaceView = Type.Object({
   createdAt: Type.String(),
   can: Type.Record(Type.String(), Type.Boolean()),
 });
+
+/*
+ * Response shapes, for the OpenAPI document. Objects allow additional
+ * properties so a field added to a presenter is never silently dropped by
+ * the serializer; the listed ones are the documented contract.
+ */
+const open = { additionalProperties: true } as const;
+export const Nullable = <T extends import('typebox').TSchema>(t: T) => Type.Union([t, Type.Null()]);
+export const LevelName = Type.Union([Type.Literal('none'), Type.Literal('read'), Type.Literal('edit')]);
+export const MatrixView = Type.Record(Type.String(), LevelName, {
+  description: 'Per-item levels (`area.item` → `read`/`edit`; absent = none)',
+});
+export const CanBlock = Type.Record(Type.String(), Type.Boolean(), {
+  description: 'What the caller may do with this resource (ARCHITECTURE convention 5)',
+});
+export const Revision = Type.Integer({
+  description: 'The workspace revision after this write: pass it as atLeastRevision to /v1/check',
+});
+
+export const WorkspaceDetail = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    role: Type.Union([Type.Literal('admin'), Type.Literal('member')]),
+    revision: Type.Integer(),
+    createdAt: Type.String(),
+    memberCount: Type.Optional(Type.Integer()),
+    agentCount: Type.Optional(Type.Integer()),
+    can: CanBlock,
+  },
+  open,
+);
+export const Deleted = Type.Object({ deleted: Type.Literal(true), revision: Revision }, open);
