@@ -43,7 +43,12 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Tickets: all of the workspace for admins, your own otherwise',
         params: WorkspaceParams,
         querystring: ListTicketsQuery,
-        response: { 200: Type.Object({ tickets: Type.Array(TicketSummary), scope: Type.Union([Type.Literal('all'), Type.Literal('own')]) }) },
+        response: {
+          200: Type.Object({
+            tickets: Type.Array(TicketSummary),
+            scope: Type.Union([Type.Literal('all'), Type.Literal('own')]),
+          }),
+        },
       },
     },
     async (req) => {
@@ -57,7 +62,13 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     BASE,
     {
       config: { access: access.capability('workspace.read') },
-      schema: { tags, summary: 'File a ticket', params: WorkspaceParams, body: CreateTicketBody, response: { 201: TicketView } },
+      schema: {
+        tags,
+        summary: 'File a ticket',
+        params: WorkspaceParams,
+        body: CreateTicketBody,
+        response: { 201: TicketView },
+      },
     },
     async (req, reply) => {
       const user = userOf(req);
@@ -79,7 +90,12 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     `${BASE}/:id`,
     {
       config: { access: access.capability('workspace.read') },
-      schema: { tags, summary: 'One ticket with its comments', params: TicketParams, response: { 200: TicketView } },
+      schema: {
+        tags,
+        summary: 'One ticket with its comments',
+        params: TicketParams,
+        response: { 200: TicketView },
+      },
     },
     async (req) => getTicket(app.db, scopeOf(req).workspaceId, req.params.id, viewerOf(req)),
   );
@@ -97,14 +113,27 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) =>
-      updateTicket(app.db, scopeOf(req).workspaceId, req.params.id, req.body, viewerOf(req), writeContext(req)),
+      updateTicket(
+        app.db,
+        scopeOf(req).workspaceId,
+        req.params.id,
+        req.body,
+        viewerOf(req),
+        writeContext(req),
+      ),
   );
 
   app.post(
     `${BASE}/:id/comments`,
     {
       config: { access: access.capability('workspace.read') },
-      schema: { tags, summary: 'Comment on a ticket', params: TicketParams, body: CommentBody, response: { 201: TicketView } },
+      schema: {
+        tags,
+        summary: 'Comment on a ticket',
+        params: TicketParams,
+        body: CommentBody,
+        response: { 201: TicketView },
+      },
     },
     async (req, reply) => {
       const ticket = await addComment(

@@ -2,14 +2,23 @@ import { Type } from 'typebox';
 
 /** Help-center ticket schemas (SPEC §4 "Help center"). */
 
-export const TicketStatus = Type.Union([Type.Literal('open'), Type.Literal('pending'), Type.Literal('closed')]);
+export const TicketStatus = Type.Union([
+  Type.Literal('open'),
+  Type.Literal('pending'),
+  Type.Literal('closed'),
+]);
 export const WorkspaceParams = Type.Object({ workspaceId: Type.String() });
 export const TicketParams = Type.Object({ workspaceId: Type.String(), id: Type.String() });
 
 const Iso = Type.String({ format: 'date-time' });
 const Person = Type.Object({ id: Type.Union([Type.String(), Type.Null()]), name: Type.String() });
 
-export const CommentView = Type.Object({ id: Type.String(), author: Person, body: Type.String(), createdAt: Iso });
+export const CommentView = Type.Object({
+  id: Type.String(),
+  author: Person,
+  body: Type.String(),
+  createdAt: Iso,
+});
 
 export const TicketSummary = Type.Object({
   id: Type.String(),
@@ -31,7 +40,9 @@ export const CreateTicketBody = Type.Object(
   {
     subject: Type.String({ minLength: 1, maxLength: 200 }),
     body: Type.String({ minLength: 1, maxLength: 20_000 }),
-    agentId: Type.Optional(Type.String({ description: 'The agent the ticket is about (one you have access to)' })),
+    agentId: Type.Optional(
+      Type.String({ description: 'The agent the ticket is about (one you have access to)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -49,7 +60,9 @@ export const CommentBody = Type.Object(
 export const ListTicketsQuery = Type.Object(
   {
     status: Type.Optional(TicketStatus),
-    mine: Type.Optional(Type.Boolean({ description: 'Only your own tickets (admins see everyone’s by default)' })),
+    mine: Type.Optional(
+      Type.Boolean({ description: 'Only your own tickets (admins see everyone’s by default)' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   },
   { additionalProperties: false },

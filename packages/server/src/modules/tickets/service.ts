@@ -143,7 +143,13 @@ export async function createTicket(
   return db.transaction().execute(async (tx) => {
     const row = await tx
       .insertInto('tickets')
-      .values({ workspace_id: workspaceId, subject, body, agent_id: input.agentId ?? null, created_by: userId })
+      .values({
+        workspace_id: workspaceId,
+        subject,
+        body,
+        agent_id: input.agentId ?? null,
+        created_by: userId,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await recordActivity(tx, {
@@ -176,7 +182,11 @@ export async function updateTicket(
     const before = await findVisible(tx, workspaceId, id, viewer);
     await tx
       .updateTable('tickets')
-      .set({ ...(subject ? { subject } : {}), ...(patch.status ? { status: patch.status } : {}), updated_at: new Date() })
+      .set({
+        ...(subject ? { subject } : {}),
+        ...(patch.status ? { status: patch.status } : {}),
+        updated_at: new Date(),
+      })
       .where('id', '=', id)
       .where('workspace_id', '=', workspaceId)
       .execute();

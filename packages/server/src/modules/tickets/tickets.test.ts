@@ -8,8 +8,16 @@ import { addAgent, addApiKey, createCast } from '../agent-resources/testing';
 const ctx = useTestApp();
 const tickets = (c: { workspaceId: string }, rest = '') => `/v1/workspaces/${c.workspaceId}/tickets${rest}`;
 
-async function file(c: { workspaceId: string }, who: TestUser, subject: string, extra: Record<string, unknown> = {}) {
-  const res = await as(ctx.app, who)({ method: 'POST', url: tickets(c), payload: { subject, body: `About ${subject}`, ...extra } });
+async function file(
+  c: { workspaceId: string },
+  who: TestUser,
+  subject: string,
+  extra: Record<string, unknown> = {},
+) {
+  const res = await as(
+    ctx.app,
+    who,
+  )({ method: 'POST', url: tickets(c), payload: { subject, body: `About ${subject}`, ...extra } });
   expect(res.statusCode, res.body).toBe(201);
   return json<{ id: string; status: string; createdBy: { id: string }; agentId: string | null }>(res);
 }
@@ -54,9 +62,19 @@ describe('who sees which tickets (seed 004: Help Center Access)', () => {
     const theirs = await file(c, c.agentUser, 'private');
     const req = as(ctx.app, c.member);
     expect((await req({ method: 'GET', url: tickets(c, `/${theirs.id}`) })).statusCode).toBe(404);
-    expect((await req({ method: 'PATCH', url: tickets(c, `/${theirs.id}`), payload: { status: 'closed' } })).statusCode).toBe(404);
-    expect((await req({ method: 'POST', url: tickets(c, `/${theirs.id}/comments`), payload: { body: 'hi' } })).statusCode).toBe(404);
-    const row = await ctx.app.db.selectFrom('tickets').select('status').where('id', '=', theirs.id).executeTakeFirstOrThrow();
+    expect(
+      (await req({ method: 'PATCH', url: tickets(c, `/${theirs.id}`), payload: { status: 'closed' } }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await req({ method: 'POST', url: tickets(c, `/${theirs.id}/comments`), payload: { body: 'hi' } }))
+        .statusCode,
+    ).toBe(404);
+    const row = await ctx.app.db
+      .selectFrom('tickets')
+      .select('status')
+      .where('id', '=', theirs.id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('open');
   });
 
@@ -64,16 +82,30 @@ describe('who sees which tickets (seed 004: Help Center Access)', () => {
     const c = await createCast(ctx.app);
     const t = await file(c, c.member, 'Widget not loading');
     const admin = as(ctx.app, c.admin);
-    const pending = await admin({ method: 'PATCH', url: tickets(c, `/${t.id}`), payload: { status: 'pending' } });
+    const pending = await admin({
+      method: 'PATCH',
+      url: tickets(c, `/${t.id}`),
+      payload: { status: 'pending' },
+    });
     expect(json(pending)).toMatchObject({ status: 'pending' });
-    const answered = await admin({ method: 'POST', url: tickets(c, `/${t.id}/comments`), payload: { body: 'Which browser?' } });
+    const answered = await admin({
+      method: 'POST',
+      url: tickets(c, `/${t.id}/comments`),
+      payload: { body: 'Which browser?' },
+    });
     expect(answered.statusCode).toBe(201);
     const seen = json<{ comments: { author: { id: string }; body: string }[]; commentCount: number }>(
       await as(ctx.app, c.member)({ method: 'GET', url: tickets(c, `/${t.id}`) }),
     );
     expect(seen.comments).toMatchObject([{ author: { id: c.admin.id }, body: 'Which browser?' }]);
     expect(seen.commentCount).toBe(1);
-    const log = await ctx.app.db.selectFrom('activity_log').select(['action', 'before', 'after']).where('workspace_id', '=', c.workspaceId).where('target_id', '=', t.id).orderBy('seq').execute();
+    const log = await ctx.app.db
+      .selectFrom('activity_log')
+      .select(['action', 'before', 'after'])
+      .where('workspace_id', '=', c.workspaceId)
+      .where('target_id', '=', t.id)
+      .orderBy('seq')
+      .execute();
     expect(log.map((l) => l.action)).toEqual(['ticket.created', 'ticket.status_changed', 'ticket.commented']);
     expect(log[1]).toMatchObject({ before: { status: 'open' }, after: { status: 'pending' } });
   });
@@ -82,8 +114,14 @@ describe('who sees which tickets (seed 004: Help Center Access)', () => {
     const c = await createCast(ctx.app);
     const t = await file(c, c.member, 'Billing question');
     const req = as(ctx.app, c.member);
-    expect(json(await req({ method: 'PATCH', url: tickets(c, `/${t.id}`), payload: { status: 'closed' } }))).toMatchObject({ status: 'closed' });
-    const reopened = await req({ method: 'POST', url: tickets(c, `/${t.id}/comments`), payload: { body: 'Actually, one more thing' } });
+    expect(
+      json(await req({ method: 'PATCH', url: tickets(c, `/${t.id}`), payload: { status: 'closed' } })),
+    ).toMatchObject({ status: 'closed' });
+    const reopened = await req({
+      method: 'POST',
+      url: tickets(c, `/${t.id}/comments`),
+      payload: { body: 'Actually, one more thing' },
+    });
     expect(json(reopened)).toMatchObject({ status: 'open', commentCount: 1 });
   });
 });
@@ -94,7 +132,10 @@ describe('filing tickets', () => {
     const about = await file(c, c.agentUser, 'Bot answers wrong', { agentId: c.agentId });
     expect(about.agentId).toBe(c.agentId);
     const hidden = await addAgent(ctx.app, c.workspaceId, { name: 'Hidden' });
-    const res = await as(ctx.app, c.agentUser)({
+    const res = await as(
+      ctx.app,
+      c.agentUser,
+    )({
       method: 'POST',
       url: tickets(c),
       payload: { subject: 'x', body: 'y', agentId: hidden },
@@ -114,14 +155,18 @@ describe('filing tickets', () => {
     const status = await req({ method: 'PATCH', url: tickets(c, `/${t.id}`), payload: { status: 'done' } });
     expect(status.statusCode).toBe(400);
     expect(json<{ errors: { path: string }[] }>(status).errors[0]?.path).toBe('/body/status');
-    expect(await ctx.app.db.selectFrom('tickets').select('id').where('workspace_id', '=', c.workspaceId).execute()).toHaveLength(1);
+    expect(
+      await ctx.app.db.selectFrom('tickets').select('id').where('workspace_id', '=', c.workspaceId).execute(),
+    ).toHaveLength(1);
   });
 
   it('API keys cannot file or read tickets (tickets belong to people)', async () => {
     const c = await createCast(ctx.app);
     const key = await addApiKey(ctx.app, c.workspaceId, {});
     const req = as(ctx.app, { apiKey: key });
-    expect((await req({ method: 'POST', url: tickets(c), payload: { subject: 'x', body: 'y' } })).statusCode).toBe(403);
+    expect(
+      (await req({ method: 'POST', url: tickets(c), payload: { subject: 'x', body: 'y' } })).statusCode,
+    ).toBe(403);
     expect((await req({ method: 'GET', url: tickets(c) })).statusCode).toBe(403);
   });
 
@@ -132,6 +177,9 @@ describe('filing tickets', () => {
     const req = as(ctx.app, a.admin);
     expect((await req({ method: 'GET', url: tickets(a, `/${bTicket.id}`) })).statusCode).toBe(404);
     expect((await req({ method: 'GET', url: tickets(b) })).statusCode).toBe(404);
-    expect((await req({ method: 'PATCH', url: tickets(a, `/${bTicket.id}`), payload: { status: 'closed' } })).statusCode).toBe(404);
+    expect(
+      (await req({ method: 'PATCH', url: tickets(a, `/${bTicket.id}`), payload: { status: 'closed' } }))
+        .statusCode,
+    ).toBe(404);
   });
 });
