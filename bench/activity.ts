@@ -21,8 +21,13 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { openDatabase } from '../packages/server/src/db';
 import { migrate } from '../packages/server/src/db/migrate';
-import type { ActivityFilter } from '../packages/server/src/modules/activity/repo';
-import { encodeCursor, exportStream, searchActivity } from '../packages/server/src/modules/activity/service';
+import { type ActivityFilter, pageQuery } from '../packages/server/src/modules/activity/repo';
+import {
+  decodeCursor,
+  encodeCursor,
+  exportStream,
+  searchActivity,
+} from '../packages/server/src/modules/activity/service';
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
@@ -166,8 +171,27 @@ async function main() {
         cursor: encodeCursor({ id: String(deepAll.id), seq: Number(deepAll.seq) }),
       },
     ];
-    console.log('page of 50 (server query code, pool of 4, sequential)      p50 ms   p99 ms   rows');
+    // Two views of each page: wall time through the server's code (what a
+    // client waits for, including Node and the pool, sensitive to a busy
+    // machine) and PostgreSQL's own execution time (EXPLAIN ANALYZE).
+    const explain = new pg.Client({ connectionString: dbUrl(name) });
+    await explain.connect();
+    const serverTimes = async (c: { filter: ActivityFilter; cursor?: string }) => {
+      const compiled = pageQuery(db, c.filter, decodeCursor(c.cursor), 51).compile();
+      const times: number[] = [];
+      for (let i = 0; i < Math.min(RUNS, 100); i++) {
+        const r = await explain.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${compiled.sql}`, [
+          ...compiled.parameters,
+        ]);
+        times.push((r.rows[0]['QUERY PLAN'][0] as { 'Execution Time': number })['Execution Time']);
+      }
+      return times.sort((a, b) => a - b);
+    };
+    console.log(
+      'page of 50                                                  wall p50   wall p99   db p50   db p99   rows',
+    );
     const pageResults: Record<string, { p50: number; p99: number }> = {};
+    const dbResults: Record<string, number> = {};
     for (const c of cases) {
       for (let i = 0; i < 20; i++) await searchActivity(db, c.filter, { cursor: c.cursor, limit: 50 });
       const times: number[] = [];
@@ -179,9 +203,11 @@ async function main() {
         rows = page.items.length;
       }
       times.sort((a, b) => a - b);
+      const dbTimes = await serverTimes(c);
       pageResults[c.name] = { p50: pct(times, 50), p99: pct(times, 99) };
+      dbResults[c.name] = pct(dbTimes, 99);
       console.log(
-        `  ${c.name.padEnd(56)} ${pct(times, 50).toFixed(2).padStart(7)}  ${pct(times, 99).toFixed(2).padStart(7)}  ${String(rows).padStart(5)}`,
+        `  ${c.name.padEnd(56)} ${pct(times, 50).toFixed(2).padStart(9)}  ${pct(times, 99).toFixed(2).padStart(9)}  ${pct(dbTimes, 50).toFixed(2).padStart(7)}  ${pct(dbTimes, 99).toFixed(2).padStart(7)}  ${String(rows).padStart(5)}`,
       );
     }
 
@@ -225,9 +251,12 @@ async function main() {
           `RSS start ${Math.round(rss0 / 2 ** 20)} MiB, at 10/50/90 % ${checkpoints.join(' / ')}, peak ${Math.round(peakRss / 2 ** 20)} MiB; peak heap ${Math.round(peakHeap / 2 ** 20)} MiB`,
       );
     }
+    await explain.end();
     const worst = Math.max(...Object.values(pageResults).map((r) => r.p99));
+    const worstDb = Math.max(...Object.values(dbResults));
     console.log(
-      `\nworst p99 of a page: ${worst.toFixed(2)} ms (target < 50 ms): ${worst < 50 ? 'met' : 'NOT met'}`,
+      `\nworst p99 of a page: wall ${worst.toFixed(2)} ms, database ${worstDb.toFixed(2)} ms (target < 50 ms): ` +
+        `${worst < 50 ? 'met' : 'NOT met'} on wall time, ${worstDb < 50 ? 'met' : 'NOT met'} in the database`,
     );
   } finally {
     await database.close();

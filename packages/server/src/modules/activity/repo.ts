@@ -170,12 +170,17 @@ export async function findPage(
   before: PagePosition | null,
   limit: number,
 ): Promise<ActivityEntry[]> {
+  const rows = await pageQuery(db, filter, before, limit).execute();
+  return rows.map((r) => ({ ...r, id: String(r.id), seq: Number(r.seq) }));
+}
+
+/** The query behind `findPage`, unexecuted (the benchmark EXPLAINs it). */
+export function pageQuery(db: Db, filter: ActivityFilter, before: PagePosition | null, limit: number) {
   const key = pageKey(filter);
   let q = applyFilter(db.selectFrom('activity_log').selectAll(), filter, key);
   if (before !== null) {
     q = key === 'id' ? q.where('id', '<', before.id) : q.where('seq', '<', before.seq);
   }
   q = key === 'id' ? q.orderBy('id', 'desc') : q.orderBy(chainKey(), 'desc').orderBy('seq', 'desc');
-  const rows = await q.limit(limit).execute();
-  return rows.map((r) => ({ ...r, id: String(r.id), seq: Number(r.seq) }));
+  return q.limit(limit);
 }
