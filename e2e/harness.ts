@@ -35,12 +35,21 @@ export interface RunningServer {
  * free loopback port and serving the built console (packages/console/dist).
  */
 export async function startServer(): Promise<RunningServer> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const config = testConfig({ port, host: '127.0.0.1', publicUrl: url, mode: 'development' });
-  const app = await buildApp(config, { logger: false });
-  await app.listen({ port, host: '127.0.0.1' });
-  return { app, url, close: () => app.close() };
+  // The public URL (used in email links) must name the port before the app is built, so pick a
+  // free port first; if another process takes it in between, try another.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const config = testConfig({ port, host: '127.0.0.1', publicUrl: url, mode: 'development' });
+    const app = await buildApp(config, { logger: false });
+    try {
+      await app.listen({ port, host: '127.0.0.1' });
+      return { app, url, close: () => app.close() };
+    } catch (err) {
+      await app.close();
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw err;
+    }
+  }
 }
 
 /** Everything the browser console said that is an error, and every uncaught exception. */

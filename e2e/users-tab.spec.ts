@@ -277,6 +277,29 @@ describe('the Users tab, in Chromium', () => {
     await admin.keyboard.press('Escape');
   });
 
+  it('a bulk edit merges only the items it names', async () => {
+    await admin.goto(`${workspaceUrl}/users`);
+    await admin.getByRole('checkbox', { name: `Select ${INVITEE.name}` }).check();
+    await admin.getByRole('button', { name: 'Edit permissions' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Edit permissions of 1 members' });
+    await dialog.locator('label', { hasText: 'Merge: change only the items I set' }).click();
+    await dialog
+      .locator('[data-area="configure"]')
+      .getByRole('radiogroup', { name: 'Configure level (all items)' })
+      .getByText('Read', { exact: true })
+      .click();
+    await dialog.getByRole('button', { name: 'Merge permissions' }).click();
+    await admin.getByText('Permissions merged for 1 member').waitFor();
+
+    await openInviteeHome();
+    const seen = await visibleAccess(invitee);
+    // Configure was added; what the preset gave (knowledge edit, deployments read) stayed.
+    expect(seen.areas).toEqual(['analytics', 'build', 'channels', 'configure', 'deployments']);
+    expect(seen.items['configure.general']).toBe('read');
+    expect(seen.items['build.knowledge']).toBe('edit');
+    expect(seen.items['deployments.environments']).toBe('read');
+  });
+
   it('the Activity tab shows each step, on an intact chain', async () => {
     await admin.goto(`${workspaceUrl}/activity`);
     await admin.getByTestId('activity-table').waitFor();

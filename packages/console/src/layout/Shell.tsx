@@ -165,6 +165,10 @@ export function Shell({ children }: { children: ReactNode }) {
   const dev = useDevMode();
   return (
     <Box mih="100vh">
+      {/* WCAG 2.4.1: keyboard users skip the header. */}
+      <Anchor href="#main" className="atrium-skip-link">
+        Skip to content
+      </Anchor>
       <Box
         component="header"
         h={60}
@@ -202,7 +206,7 @@ export function Shell({ children }: { children: ReactNode }) {
         </Group>
       </Box>
       <VerifyEmailBanner />
-      <Container size="xl" py="lg" component="main" id="main">
+      <Container size="xl" py="lg" component="main" id="main" tabIndex={-1}>
         {children}
       </Container>
     </Box>

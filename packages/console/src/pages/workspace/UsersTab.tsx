@@ -1,9 +1,11 @@
 import type { Matrix } from '@atrium/policy';
 import {
   ActionIcon,
+  Affix,
   Avatar,
   Badge,
   Button,
+  Checkbox,
   EmptyState,
   Group,
   Paper,
@@ -19,6 +21,7 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import {
+  IconAdjustments,
   IconDownload,
   IconMailForward,
   IconSearch,
@@ -44,6 +47,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { dateTime, relativeTime } from '../../components/format';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { initials } from '../../layout/Shell';
+import { BulkEditDialog } from './BulkEditDialog';
 import { InviteDialog } from './InviteDialog';
 import { presetMatrix, presetName } from './presetOptions';
 import { useWorkspaceContext } from './WorkspaceLayout';
@@ -52,13 +56,47 @@ function agentName(a: { name?: string; agentName?: string; agentId: string }) {
   return a.name ?? a.agentName ?? 'Agent';
 }
 
-function MembersTable({ members, workspaceId }: { members: Member[]; workspaceId: string }) {
+function MembersTable({
+  members,
+  workspaceId,
+  selected,
+  onSelect,
+}: {
+  members: Member[];
+  workspaceId: string;
+  /** Selected user ids, when bulk editing is possible (admins). */
+  selected: Set<string> | null;
+  onSelect: (next: Set<string>) => void;
+}) {
   const navigate = useNavigate();
   const presets = usePresets(workspaceId);
+  // Only members whose permissions the caller may edit can be bulk edited (never oneself, never admins).
+  const selectable = members.filter((m) => m.can?.edit === true && m.role !== 'admin');
+  const allSelected =
+    selected !== null && selectable.length > 0 && selectable.every((m) => selected.has(m.userId));
+  const toggle = (id: string, on: boolean) => {
+    const next = new Set(selected ?? []);
+    if (on) next.add(id);
+    else next.delete(id);
+    onSelect(next);
+  };
   return (
     <Table highlightOnHover verticalSpacing="sm" aria-label="Members">
       <Table.Thead>
         <Table.Tr>
+          {selected !== null && (
+            <Table.Th w={40}>
+              <Checkbox
+                aria-label="Select every member"
+                checked={allSelected}
+                indeterminate={!allSelected && selected.size > 0}
+                disabled={selectable.length === 0}
+                onChange={(e) =>
+                  onSelect(new Set(e.currentTarget.checked ? selectable.map((m) => m.userId) : []))
+                }
+              />
+            </Table.Th>
+          )}
           <Table.Th>Name</Table.Th>
           <Table.Th>Role</Table.Th>
           <Table.Th>Permissions</Table.Th>
@@ -78,6 +116,16 @@ function MembersTable({ members, workspaceId }: { members: Member[]; workspaceId
               onClick={open}
               data-member={m.email}
             >
+              {selected !== null && (
+                <Table.Td onClick={(e) => e.stopPropagation()}>
+                  <Checkbox
+                    aria-label={`Select ${m.name || m.email}`}
+                    checked={selected.has(m.userId)}
+                    disabled={!selectable.includes(m)}
+                    onChange={(e) => toggle(m.userId, e.currentTarget.checked)}
+                  />
+                </Table.Td>
+              )}
               <Table.Td>
                 <Group gap="sm" wrap="nowrap">
                   <Avatar radius="xl" size={34} color="atrium">
@@ -294,12 +342,15 @@ export function UsersTab() {
   const [debounced] = useDebouncedValue(q.trim(), 250);
   const members = useMembers(workspace.id, { q: debounced || undefined, role: role ?? undefined });
   const [inviting, setInviting] = useState(false);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [bulk, setBulk] = useState(false);
   const isAdmin = can('workspace.manage');
   // Admins invite to the workspace; an agent's admins invite to their own agents only (SPEC §2, §4).
   const agents = useAgents(workspace.id);
   const mayInvite = isAdmin || (agents.data ?? []).some((a) => a.can?.['agent.manage'] === true);
   const list = members.data ?? [];
   const filtering = debounced !== '' || role !== null;
+  const selectedMembers = list.filter((m) => selected.has(m.userId));
 
   return (
     <Stack gap="md">
@@ -368,10 +419,42 @@ export function UsersTab() {
             }
           />
         ) : (
-          <MembersTable members={list} workspaceId={workspace.id} />
+          <MembersTable
+            members={list}
+            workspaceId={workspace.id}
+            selected={isAdmin ? selected : null}
+            onSelect={setSelected}
+          />
         )}
       </Paper>
 
+      {isAdmin && selectedMembers.length > 0 && (
+        <Affix position={{ bottom: 24, left: '50%' }} style={{ transform: 'translateX(-50%)' }}>
+          <Paper shadow="lg" withBorder px="md" py="sm" radius="xl">
+            <Group gap="md">
+              <Text fz="sm" fw={600}>
+                {selectedMembers.length} selected
+              </Text>
+              <Button size="xs" leftSection={<IconAdjustments size={14} />} onClick={() => setBulk(true)}>
+                Edit permissions
+              </Button>
+              <Button size="xs" variant="subtle" color="gray" onClick={() => setSelected(new Set())}>
+                Clear
+              </Button>
+            </Group>
+          </Paper>
+        </Affix>
+      )}
+      {bulk && (
+        <BulkEditDialog
+          members={selectedMembers}
+          workspaceId={workspace.id}
+          onClose={(done) => {
+            setBulk(false);
+            if (done) setSelected(new Set());
+          }}
+        />
+      )}
       {isAdmin && <PendingInvitations workspaceId={workspace.id} />}
       {mayInvite && <InviteDialog opened={inviting} onClose={() => setInviting(false)} ctx={ctx} />}
     </Stack>
