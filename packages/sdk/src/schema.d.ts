@@ -476,6 +476,47 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "workspaceId": "3f0c9a52-1b7e-4c1e-9a55-0d4a6b1f2e10",
+                         *       "userId": "c2a4e6f8-1357-4b9d-8e0f-2468ace01357",
+                         *       "agentId": "7b1e2d44-9c3a-4f5e-8d21-6a0b9c8e7f31",
+                         *       "revision": 42,
+                         *       "areas": [
+                         *         {
+                         *           "area": "build",
+                         *           "label": "Build",
+                         *           "level": "mixed",
+                         *           "items": [
+                         *             {
+                         *               "permission": "build.knowledge",
+                         *               "label": "Knowledge",
+                         *               "sensitive": false,
+                         *               "level": "edit",
+                         *               "explanation": {
+                         *                 "level": "edit",
+                         *                 "uncapped": "edit",
+                         *                 "grants": [
+                         *                   {
+                         *                     "source": "workspace_preset",
+                         *                     "presetId": "read_only_reviewer",
+                         *                     "level": "read"
+                         *                   },
+                         *                   {
+                         *                     "source": "agent_matrix",
+                         *                     "agentId": "7b1e2d44-9c3a-4f5e-8d21-6a0b9c8e7f31",
+                         *                     "level": "edit"
+                         *                   }
+                         *                 ],
+                         *                 "cap": null,
+                         *                 "reason": null
+                         *               }
+                         *             }
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             workspaceId: string;
                             userId: string;
@@ -701,6 +742,45 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "permission": "build.knowledge",
+                         *       "level": "edit",
+                         *       "agentId": "7b1e2d44-9c3a-4f5e-8d21-6a0b9c8e7f31",
+                         *       "revision": 42,
+                         *       "items": [
+                         *         {
+                         *           "principal": {
+                         *             "type": "user",
+                         *             "userId": "c2a4e6f8-1357-4b9d-8e0f-2468ace01357",
+                         *             "name": "Alice Martin",
+                         *             "email": "alice@example.com",
+                         *             "role": "member"
+                         *           },
+                         *           "level": "edit",
+                         *           "explanation": {
+                         *             "level": "edit",
+                         *             "uncapped": "edit",
+                         *             "grants": [
+                         *               {
+                         *                 "source": "workspace_preset",
+                         *                 "presetId": "read_only_reviewer",
+                         *                 "level": "read"
+                         *               },
+                         *               {
+                         *                 "source": "agent_matrix",
+                         *                 "agentId": "7b1e2d44-9c3a-4f5e-8d21-6a0b9c8e7f31",
+                         *                 "level": "edit"
+                         *               }
+                         *             ],
+                         *             "cap": null,
+                         *             "reason": null
+                         *           }
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * @description A catalog permission, `area.item` (see GET /v1/catalog).

@@ -4,11 +4,12 @@ import { as, createUser, type TestUser } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
 import { buildApp } from '../../app';
 import { type Database, openDatabase } from '../../db';
-import { insertUser, removeMember, type SeededWorkspace, seedWorkspace, setMember } from './testing';
+import { insertUser, type SeededWorkspace, seedWorkspace, setMember } from './testing';
 
 /**
  * SPEC §3, "Changes take effect immediately": a revoke written through
- * instance A is seen by instance B. On PostgreSQL, A and B are two apps on
+ * instance A's real routes (PATCH / DELETE a member) is seen by instance B.
+ * Grants are written directly (one transaction with the revision bump). On PostgreSQL, A and B are two apps on
  * one database (B hears A's NOTIFY over its own LISTEN connection); on PGlite
  * there is one process, so B is A (the single-instance variant).
  */
@@ -35,6 +36,20 @@ afterAll(async () => {
     await bDatabase.close();
   }
 });
+
+/** Revokes the member's access to every agent through A's real route; returns the write's revision. */
+async function revokeThroughA(userId: string): Promise<number> {
+  const res = await as(
+    ctx.app,
+    admin,
+  )({
+    method: 'PATCH',
+    url: `/v1/workspaces/${ws.workspaceId}/members/${userId}`,
+    payload: { agentAccess: 'assigned' },
+  });
+  expect(res.statusCode).toBe(200);
+  return json<{ revision: number }>(res).revision;
+}
 
 function checkOn(app: FastifyInstance, userId: string, atLeastRevision?: number) {
   return as(app, { apiKey: ws.apiKey.secret })({
@@ -63,7 +78,7 @@ describe(`revoke through A, check through B (${process.env.TEST_DATABASE_URL ? '
       // B has the member cached as allowed before the revoke…
       const before = json<{ allowed: boolean }>(await checkOn(b, user, granted));
       expect(before.allowed).toBe(true);
-      const revoked = await removeMember(ctx.app.db, ws.workspaceId, user);
+      const revoked = await revokeThroughA(user);
       // …and answers from state at least as new as the revoke.
       const after = json<{ allowed: boolean; level: string; revision: number }>(
         await checkOn(b, user, revoked),
@@ -80,7 +95,7 @@ describe(`revoke through A, check through B (${process.env.TEST_DATABASE_URL ? '
       presetId: 'builder',
     });
     expect(json<{ allowed: boolean }>(await checkOn(b, user, granted)).allowed).toBe(true);
-    await removeMember(ctx.app.db, ws.workspaceId, user);
+    await revokeThroughA(user);
     const started = Date.now();
     let allowed = true;
     while (allowed && Date.now() - started < 2000) {
@@ -96,7 +111,15 @@ describe(`revoke through A, check through B (${process.env.TEST_DATABASE_URL ? '
     await setMember(ctx.app.db, ws.workspaceId, member.id);
     const url = `/v1/workspaces/${ws.workspaceId}/members/${member.id}/effective`;
     expect((await as(b, member)({ method: 'GET', url })).statusCode).toBe(200);
-    await removeMember(ctx.app.db, ws.workspaceId, member.id);
+    const removed = await as(
+      ctx.app,
+      admin,
+    )({
+      method: 'DELETE',
+      url: `/v1/workspaces/${ws.workspaceId}/members/${member.id}`,
+      payload: { confirm: member.email },
+    });
+    expect(removed.statusCode).toBe(200);
     expect((await as(b, member)({ method: 'GET', url })).statusCode).toBe(404);
   });
 });

@@ -201,30 +201,69 @@ export type EffectiveParams = Static<typeof EffectiveParams>;
 export const EffectiveQuery = Type.Object({ agentId: Type.Optional(Uuid) }, { additionalProperties: false });
 export type EffectiveQuery = Static<typeof EffectiveQuery>;
 
-export const EffectiveResponse = Type.Object({
-  workspaceId: Type.String(),
-  userId: Type.String(),
-  agentId: Type.Union([Type.String(), Type.Null()]),
-  revision: Type.Integer(),
-  areas: Type.Array(
-    Type.Object({
-      area: Type.String({ examples: ['build'] }),
-      label: Type.String(),
-      level: Type.Union([AreaLevel], {
-        description: 'The area summary: its items’ common level, or `mixed` (sensitive items excluded).',
-      }),
-      items: Type.Array(
-        Type.Object({
-          permission: PermissionName,
-          label: Type.String(),
-          sensitive: Type.Boolean(),
-          level: LevelName,
-          explanation: Explanation,
+const EXAMPLE_EXPLANATION = {
+  level: 'edit',
+  uncapped: 'edit',
+  grants: [
+    { source: 'workspace_preset', presetId: 'read_only_reviewer', level: 'read' },
+    { source: 'agent_matrix', agentId: EXAMPLE_AGENT, level: 'edit' },
+  ],
+  cap: null,
+  reason: null,
+};
+
+export const EffectiveResponse = Type.Object(
+  {
+    workspaceId: Type.String(),
+    userId: Type.String(),
+    agentId: Type.Union([Type.String(), Type.Null()]),
+    revision: Type.Integer(),
+    areas: Type.Array(
+      Type.Object({
+        area: Type.String({ examples: ['build'] }),
+        label: Type.String(),
+        level: Type.Union([AreaLevel], {
+          description: 'The area summary: its items’ common level, or `mixed` (sensitive items excluded).',
         }),
-      ),
-    }),
-  ),
-});
+        items: Type.Array(
+          Type.Object({
+            permission: PermissionName,
+            label: Type.String(),
+            sensitive: Type.Boolean(),
+            level: LevelName,
+            explanation: Explanation,
+          }),
+        ),
+      }),
+    ),
+  },
+  {
+    examples: [
+      {
+        workspaceId: EXAMPLE_WS,
+        userId: EXAMPLE_USER,
+        agentId: EXAMPLE_AGENT,
+        revision: 42,
+        areas: [
+          {
+            area: 'build',
+            label: 'Build',
+            level: 'mixed',
+            items: [
+              {
+                permission: 'build.knowledge',
+                label: 'Knowledge',
+                sensitive: false,
+                level: 'edit',
+                explanation: EXAMPLE_EXPLANATION,
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+);
 
 export const WhoHasAccessParams = Type.Object({ workspaceId: Uuid });
 export type WhoHasAccessParams = Static<typeof WhoHasAccessParams>;
@@ -258,14 +297,42 @@ export const AccessPrincipal = Type.Union([
   }),
 ]);
 
-export const WhoHasAccessResponse = Type.Object({
-  permission: PermissionName,
-  level: LevelName,
-  agentId: Type.Union([Type.String(), Type.Null()]),
-  revision: Type.Integer(),
-  items: Type.Array(Type.Object({ principal: AccessPrincipal, level: LevelName, explanation: Explanation })),
-  nextCursor: Type.Union([Type.String(), Type.Null()], {
-    description: 'Pass as `cursor` for the next page; null on the last page.',
-  }),
-});
+export const WhoHasAccessResponse = Type.Object(
+  {
+    permission: PermissionName,
+    level: LevelName,
+    agentId: Type.Union([Type.String(), Type.Null()]),
+    revision: Type.Integer(),
+    items: Type.Array(
+      Type.Object({ principal: AccessPrincipal, level: LevelName, explanation: Explanation }),
+    ),
+    nextCursor: Type.Union([Type.String(), Type.Null()], {
+      description: 'Pass as `cursor` for the next page; null on the last page.',
+    }),
+  },
+  {
+    examples: [
+      {
+        permission: 'build.knowledge',
+        level: 'edit',
+        agentId: EXAMPLE_AGENT,
+        revision: 42,
+        items: [
+          {
+            principal: {
+              type: 'user',
+              userId: EXAMPLE_USER,
+              name: 'Alice Martin',
+              email: 'alice@example.com',
+              role: 'member',
+            },
+            level: 'edit',
+            explanation: EXAMPLE_EXPLANATION,
+          },
+        ],
+        nextCursor: null,
+      },
+    ],
+  },
+);
 export type WhoHasAccessResponse = Static<typeof WhoHasAccessResponse>;
