@@ -141,6 +141,13 @@ describe('agent members', () => {
       workspaceRole: 'member',
       joinedWorkspace: true,
     });
+    const mail = await ctx.app.db
+      .selectFrom('outbox')
+      .select(['template', 'subject'])
+      .where('to_address', '=', outsider.email)
+      .where('template', '=', 'workspace_added')
+      .executeTakeFirstOrThrow();
+    expect(mail.subject).toContain('added you to');
     const list = json<{ members: { userId: string }[] }>(await call({ method: 'GET', url }));
     expect(list.members.map((x) => x.userId).sort()).toEqual([admin.id, m.id, outsider.id].sort());
   });
@@ -177,7 +184,9 @@ describe('agent members', () => {
       ['agent_member.role_changed', agent.id],
       ['permissions.updated', agent.id],
     ]);
-    expect((log[1]?.after as { changes?: string[] } | undefined)?.changes).toContain('build.knowledge: read → edit');
+    expect((log[1]?.after as { changes?: string[] } | undefined)?.changes).toContain(
+      'build.knowledge: read → edit',
+    );
     const removed = await asOwner({ method: 'DELETE', url: `${base}/${u.id}` });
     expect(removed.statusCode).toBe(200);
     const again = await asOwner({ method: 'DELETE', url: `${base}/${u.id}` });

@@ -226,6 +226,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         req.params.agentId,
         body,
         writeContext(req),
+        app.config.publicUrl,
       );
       reply.status(201);
       return {

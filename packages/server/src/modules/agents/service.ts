@@ -2,8 +2,10 @@ import { hasCapability, type Subject, type WorkspaceState } from '@atrium/policy
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AgentPlan, AgentRoleColumn, AgentStatus, DB, MatrixJson } from '../../db/schema';
 import { notFound, problem } from '../../errors';
+import { enqueueEmail } from '../../mail/outbox';
 import { bumpRevision } from '../access/revision';
 import { recordActivity } from '../activity/record';
+import { addedToWorkspaceTemplate } from '../invitations/templates';
 import { ensureWorkspaceMember } from '../members/service';
 import {
   assertWithinOwnGrant,
@@ -404,6 +406,7 @@ export async function addAgentMember(
   agentId: string,
   input: AddAgentMemberInput,
   ctx: WriteContext,
+  publicUrl: string,
 ): Promise<{ userId: string; revision: number; joinedWorkspace: boolean }> {
   const grant = parseGrant(state, input);
   checkAgentGrant(state, actor, agentId, grant);
@@ -460,6 +463,26 @@ export async function addAgentMember(
         target: { type: 'member', id: userId },
         after: { role: 'member', agentAccess: 'assigned', via: 'agent', agentId },
         origin: ctx.origin,
+      });
+      // Someone who joins a workspace hears about it (as with an invitation to an existing account).
+      const names = await tx
+        .selectFrom('users as u')
+        .innerJoin('agents as a', (j) => j.on('a.id', '=', agentId))
+        .innerJoin('workspaces as w', 'w.id', 'a.workspace_id')
+        .select(['u.email', 'u.name', 'a.name as agent_name', 'w.name as workspace_name'])
+        .where('u.id', '=', userId)
+        .executeTakeFirstOrThrow();
+      const mail = addedToWorkspaceTemplate({
+        name: names.name,
+        inviter: ctx.actor.name ?? 'Someone',
+        workspace: names.workspace_name,
+        agents: [names.agent_name],
+        url: publicUrl,
+      });
+      await enqueueEmail(tx, {
+        to: names.email,
+        ...mail,
+        idempotencyKey: `workspace_added:${state.workspaceId}:${userId}:${Date.now()}`,
       });
     }
     await recordActivity(tx, {
