@@ -975,13 +975,14 @@ describe('SPEC §4 — lifecycle rules', () => {
     const res = await asAdmin({
       method: 'POST',
       url: `/v1/workspaces/${ws.id}/invitations`,
-      payload: { emails: [...emails.slice(0, 99), 'not an email'] },
+      payload: { emails: [...emails.slice(0, 98), 'not an email', emails[0]?.toUpperCase()] },
     });
     expect(res.statusCode, res.body).toBe(200);
     const results = json<{ results: { status: string }[] }>(res).results;
     expect(results).toHaveLength(100);
-    expect(results.filter((r) => r.status === 'invited')).toHaveLength(99);
-    expect(results[99]).toMatchObject({ status: 'invalid' });
+    expect(results.filter((r) => r.status === 'invited')).toHaveLength(98);
+    expect(results[98]).toMatchObject({ status: 'invalid' });
+    expect(results[99]).toMatchObject({ status: 'duplicate' });
     const tooMany = await asAdmin({
       method: 'POST',
       url: `/v1/workspaces/${ws.id}/invitations`,

@@ -90,6 +90,7 @@ export const InviteResponse = Type.Object(
             Type.Literal('updated'),
             Type.Literal('already_member'),
             Type.Literal('invalid'),
+            Type.Literal('duplicate'),
           ]),
           userId: Type.Optional(Type.String()),
           invitationId: Type.Optional(Type.String()),

@@ -49,9 +49,10 @@ export interface InviteResult {
    * `added`: an existing account joined at once (and was emailed);
    * `invited`: a new invitation link was emailed; `updated`: the pending
    * invitation to the same target was updated and re-sent;
-   * `already_member`: nothing to do; `invalid`: not an email address.
+   * `already_member`: nothing to do; `invalid`: not an email address;
+   * `duplicate`: the address appeared earlier in the same request.
    */
-  status: 'added' | 'invited' | 'updated' | 'already_member' | 'invalid';
+  status: 'added' | 'invited' | 'updated' | 'already_member' | 'invalid' | 'duplicate';
   userId?: string;
   invitationId?: string;
   error?: string;
@@ -249,7 +250,10 @@ export async function invite(
         results.push({ email: raw, status: 'invalid', error: 'not an email address' });
         continue;
       }
-      if (seen.has(email)) continue;
+      if (seen.has(email)) {
+        results.push({ email, status: 'duplicate', error: 'listed more than once in this request' });
+        continue;
+      }
       seen.add(email);
 
       const user = await tx
