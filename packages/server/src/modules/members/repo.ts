@@ -58,9 +58,11 @@ export async function findMembers(
       'm.matrix',
       'm.preset_id',
       'm.created_at',
+      // The newest entry by this member here: one step down activity_log_ws_actor_idx (ids grow with time).
       sql<Date | null>`greatest(u.last_active_at, (
-        SELECT max(a.created_at) FROM activity_log a
-        WHERE a.workspace_id = m.workspace_id AND a.actor_type = 'user' AND a.actor_id = m.user_id::text
+        SELECT a.created_at FROM activity_log a
+        WHERE a.workspace_id = m.workspace_id AND a.actor_id = m.user_id::text AND a.actor_type = 'user'
+        ORDER BY a.id DESC LIMIT 1
       ))`.as('last_activity_at'),
     ])
     .where('m.workspace_id', '=', workspaceId);
