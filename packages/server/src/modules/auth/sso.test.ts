@@ -143,8 +143,9 @@ describe('SSO (OpenID Connect against a real oidc-provider)', () => {
       .where('actor_id', '=', body.user.id)
       .orderBy('id')
       .execute();
-    expect(log.map((l) => l.action)).toEqual(['auth.signed_up', 'auth.sso_linked', 'auth.signed_in']);
-    expect(log[2]?.after).toEqual({ method: 'sso' });
+    expect(log.map((l) => l.action)).toEqual(['auth.signed_up', 'auth.signed_in']);
+    expect(log[0]?.after).toMatchObject({ method: 'sso', issuer: provider.issuer });
+    expect(log[1]?.after).toEqual({ method: 'sso' });
   });
 
   it('links to the existing account with that email and never changes memberships, roles, matrices or revisions', async () => {
@@ -190,6 +191,20 @@ describe('SSO (OpenID Connect against a real oidc-provider)', () => {
       .where('user_id', '=', member.id)
       .execute();
     expect(identities).toHaveLength(1);
+    const linkedLog = await ctx.app.db
+      .selectFrom('activity_log')
+      .select(['action', 'after'])
+      .where('actor_id', '=', member.id)
+      .where('action', 'in', ['auth.sso_linked', 'auth.signed_in'])
+      .orderBy('id')
+      .execute();
+    // One link, then an SSO sign-in per flow (after the factory's own password sign-in).
+    expect(linkedLog.map((l) => l.action)).toEqual([
+      'auth.signed_in',
+      'auth.sso_linked',
+      'auth.signed_in',
+      'auth.signed_in',
+    ]);
     // Password sign-in still works alongside SSO.
     expect((await as(ctx.app, member)({ method: 'GET', url: '/v1/me' })).statusCode).toBe(200);
   });

@@ -183,6 +183,7 @@ export async function finishSso(
 
     let user = await tx.selectFrom('users').selectAll().where('email', '=', claims.email).executeTakeFirst();
     const actor = (u: { id: string; name: string }) => ({ type: 'user' as const, id: u.id, name: u.name });
+    const created = !user;
     if (!user) {
       user = await tx
         .insertInto('users')
@@ -200,7 +201,7 @@ export async function finishSso(
         actor: actor(user),
         action: 'auth.signed_up',
         target: { type: 'user', id: user.id },
-        after: { email: claims.email, name: claims.name, method: 'sso' },
+        after: { email: claims.email, name: claims.name, method: 'sso', issuer: oidc.issuer },
         origin,
       });
     } else if (!user.email_verified_at) {
@@ -216,14 +217,17 @@ export async function finishSso(
       .insertInto('oidc_identities')
       .values({ issuer: oidc.issuer, subject: claims.subject, user_id: user.id, email: claims.email })
       .execute();
-    await recordActivity(tx, {
-      workspaceId: null,
-      actor: actor(user),
-      action: 'auth.sso_linked',
-      target: { type: 'user', id: user.id },
-      after: { issuer: oidc.issuer, email: claims.email },
-      origin,
-    });
+    // A new account's identity is part of its auth.signed_up entry; linking onto an existing one is its own event.
+    if (!created) {
+      await recordActivity(tx, {
+        workspaceId: null,
+        actor: actor(user),
+        action: 'auth.sso_linked',
+        target: { type: 'user', id: user.id },
+        after: { issuer: oidc.issuer, email: claims.email },
+        origin,
+      });
+    }
     return signInVerifiedUser(tx, config, user, origin);
   });
   return { ...result, returnTo };
