@@ -13,8 +13,8 @@ import {
 import { notifications } from '@mantine/notifications';
 import { IconChevronDown, IconLogout, IconMail, IconPlus, IconSelector, IconUser } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { api, errorMessage } from '../api/client';
 import { useWorkspaces } from '../api/hooks';
 import { signOut, useMe } from '../api/session';
@@ -163,6 +163,22 @@ function VerifyEmailBanner() {
 /** The signed-in frame: header with logo, workspace switcher, dev mailbox (development) and account menu. */
 export function Shell({ children }: { children: ReactNode }) {
   const dev = useDevMode();
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  // Focus handling: after a navigation, move focus to the page's content so keyboard and
+  // screen-reader users start there — except when they are moving along the tabs.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const active = document.activeElement;
+    const main = document.getElementById('main');
+    if (pathname && active?.closest('[role="tablist"]')) return;
+    // A page that focused one of its own fields (autofocus) keeps it.
+    if (active && main?.contains(active) && active.matches('input, textarea, select')) return;
+    main?.focus({ preventScroll: true });
+  }, [pathname]);
   return (
     <Box mih="100vh">
       {/* WCAG 2.4.1: keyboard users skip the header. */}
