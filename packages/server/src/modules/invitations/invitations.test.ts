@@ -51,7 +51,11 @@ describe('invitations', () => {
       await asOwner({ method: 'GET', url }),
     ).invitations;
     expect(list.map((i) => i.id)).toEqual([mine]);
-    expect(list[0]).toMatchObject({ target: 'agents', agents: [{ agentId: agent.id }] });
+    expect(list[0]).toMatchObject({
+      target: 'agents',
+      agents: [{ agentId: agent.id }],
+      can: { resend: true, revoke: true },
+    });
     expect(JSON.stringify(list)).not.toMatch(/token/i);
     expect((await asOwner({ method: 'POST', url: `${url}/${theirs}/resend` })).statusCode).toBe(404);
     expect((await asOwner({ method: 'DELETE', url: `${url}/${theirs}` })).statusCode).toBe(404);

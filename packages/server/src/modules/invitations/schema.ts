@@ -126,6 +126,7 @@ export const InvitationView = Type.Object(
     revokedAt: Nullable(Type.String()),
     createdAt: Type.String(),
     updatedAt: Type.String(),
+    can: Type.Object({ resend: Type.Boolean(), revoke: Type.Boolean() }),
   },
   open,
 );

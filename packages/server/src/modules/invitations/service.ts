@@ -399,6 +399,7 @@ function manages(state: WorkspaceState, actor: Subject, agents: InvitationAgentJ
 
 function present(row: InvitationRow) {
   const agents = row.agents as InvitationAgentJson[];
+  const open = row.status === 'pending';
   return {
     id: row.id,
     email: row.email,
@@ -416,6 +417,8 @@ function present(row: InvitationRow) {
     revokedAt: row.revoked_at ? isoOf(row.revoked_at) : null,
     createdAt: isoOf(row.created_at),
     updatedAt: isoOf(row.updated_at),
+    // Only invitations the caller manages are ever presented (see `manages`).
+    can: { resend: open, revoke: open },
   };
 }
 

@@ -45,7 +45,11 @@ describe('presets', () => {
     const one = json<{ id: string; builtin: boolean; matrix: Record<string, string> }>(
       await call({ method: 'GET', url: `/v1/workspaces/${ws.id}/presets/builder` }),
     );
-    expect(one).toMatchObject({ id: 'builder', builtin: true });
+    expect(one).toMatchObject({
+      id: 'builder',
+      builtin: true,
+      can: { edit: false, delete: false, copy: true },
+    });
     expect(one.matrix['deployments.environments']).toBe('read');
     expect(one.matrix['analytics.conversation_pii']).toBeUndefined();
     const versions = json<{ versions: unknown[] }>(
@@ -62,7 +66,10 @@ describe('presets', () => {
     const ws = await createWorkspace(ctx.app, admin);
     const m = await addMember(ctx.app, admin, ws.id);
     const asM = as(ctx.app, m);
-    expect((await asM({ method: 'GET', url: `/v1/workspaces/${ws.id}/presets` })).statusCode).toBe(200);
+    const list = json<{ presets: { can: Record<string, boolean> }[] }>(
+      await asM({ method: 'GET', url: `/v1/workspaces/${ws.id}/presets` }),
+    );
+    expect(list.presets.every((p) => !p.can.edit && !p.can.copy)).toBe(true);
     const create = await asM({
       method: 'POST',
       url: `/v1/workspaces/${ws.id}/presets`,

@@ -1,3 +1,4 @@
+import { hasCapability } from '@atrium/policy';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { access } from '../../http/access';
 import { scopeOf } from '../../http/guard';
@@ -28,6 +29,11 @@ import {
 
 const tags = ['presets'];
 
+/** What the caller may do with a preset (built-ins are read-only, copyable by admins). */
+function canOnPreset(manage: boolean, builtin: boolean) {
+  return { edit: manage && !builtin, delete: manage && !builtin, copy: manage };
+}
+
 /** Presets: built-ins (read-only) and custom, versioned presets (SPEC §2). */
 export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
   settleRevisions(app);
@@ -42,7 +48,12 @@ export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: WorkspaceParams,
       },
     },
-    async (req) => ({ presets: await listPresets(app.db, scopeOf(req).workspaceId) }),
+    async (req) => {
+      const scope = scopeOf(req);
+      const manage = hasCapability(scope.state, scope.subject, 'workspace.manage');
+      const presets = await listPresets(app.db, scope.workspaceId);
+      return { presets: presets.map((p) => ({ ...p, can: canOnPreset(manage, p.builtin) })) };
+    },
   );
 
   app.post(
@@ -84,7 +95,12 @@ export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const scope = scopeOf(req);
       const preset = await getPreset(app.db, scope.workspaceId, req.params.id);
-      return { ...preset, usage: await presetUsage(app.db, scope.workspaceId, preset.id) };
+      const manage = hasCapability(scope.state, scope.subject, 'workspace.manage');
+      return {
+        ...preset,
+        usage: await presetUsage(app.db, scope.workspaceId, preset.id),
+        can: canOnPreset(manage, preset.builtin),
+      };
     },
   );
 

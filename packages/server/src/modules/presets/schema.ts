@@ -55,6 +55,7 @@ export const PresetView = Type.Object(
     usage: Type.Optional(Usage),
     linked: Type.Optional(Usage),
     changes: Type.Optional(Type.Array(Type.String())),
+    can: Type.Optional(Type.Object({ edit: Type.Boolean(), delete: Type.Boolean(), copy: Type.Boolean() })),
     revision: Type.Optional(Revision),
   },
   open,
