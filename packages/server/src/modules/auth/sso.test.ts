@@ -102,6 +102,24 @@ describe('SSO (OpenID Connect against a real oidc-provider)', () => {
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/auth/sso/start' })).statusCode).toBe(404);
   });
 
+  it('an unreachable provider sends the browser back with ssoError=provider_error, and Atrium keeps working', async () => {
+    const down = await buildApp(
+      {
+        ...ctx.config,
+        oidc: { issuer: 'http://127.0.0.1:9', clientId: 'x', clientSecret: 'y', providerName: 'Down' },
+      },
+      { database: ctx.database, skipMigrations: true },
+    );
+    try {
+      const res = await down.inject({ method: 'GET', url: '/v1/auth/sso/start' });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe(`${ctx.config.publicUrl}/?ssoError=provider_error`);
+      expect((await down.inject({ method: 'GET', url: '/v1/auth/providers' })).statusCode).toBe(200);
+    } finally {
+      await down.close();
+    }
+  });
+
   it('starts with PKCE (S256), state and nonce', async () => {
     const res = await fetch(`${base}/v1/auth/sso/start`, { redirect: 'manual' });
     expect(res.status).toBe(302);
