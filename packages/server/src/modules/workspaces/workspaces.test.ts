@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addMember, as, createUser, createWorkspace } from '../../../test/factories';
+import {
+  addAgentMember,
+  addMember,
+  as,
+  createAgent,
+  createUser,
+  createWorkspace,
+} from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
 
 const ctx = useTestApp();
@@ -112,5 +119,77 @@ describe('workspaces', () => {
     expect(res.statusCode).toBe(404);
     const anon = await ctx.app.inject({ method: 'GET', url: `/v1/workspaces/${ws.id}` });
     expect(anon.statusCode).toBe(401);
+  });
+
+  it('deleting a workspace removes everything in it, and its activity log stays', async () => {
+    const admin = await createUser(ctx.app);
+    const ws = await createWorkspace(ctx.app, admin, 'Full House');
+    const call = as(ctx.app, admin);
+    const m = await addMember(ctx.app, admin, ws.id, { presetId: 'builder' });
+    const agent = await createAgent(ctx.app, admin, ws.id, { plan: 'pro' });
+    await addAgentMember(ctx.app, admin, ws.id, agent.id, m);
+    const setup = [
+      await call({
+        method: 'POST',
+        url: `/v1/workspaces/${ws.id}/presets`,
+        payload: { name: 'P', matrix: { build: 'read' } },
+      }),
+      await call({
+        method: 'POST',
+        url: `/v1/workspaces/${ws.id}/invitations`,
+        payload: { emails: ['pending-person@example.com'] },
+      }),
+      await call({
+        method: 'POST',
+        url: `/v1/workspaces/${ws.id}/api-keys`,
+        payload: { name: 'k', presetId: 'builder' },
+      }),
+      await call({
+        method: 'PUT',
+        url: `/v1/workspaces/${ws.id}/policies`,
+        payload: {
+          named: ['embedding_disabled'],
+          caps: [{ permission: 'build.tools', maxLevel: 'read', agentId: agent.id }],
+        },
+      }),
+      await call({
+        method: 'POST',
+        url: `/v1/workspaces/${ws.id}/tickets`,
+        payload: { subject: 'Help', body: 'Please' },
+      }),
+    ];
+    expect(setup.map((r) => r.statusCode < 300)).toEqual(setup.map(() => true));
+    const del = await call({
+      method: 'DELETE',
+      url: `/v1/workspaces/${ws.id}`,
+      payload: { confirm: 'Full House' },
+    });
+    expect(del.statusCode, del.body).toBe(200);
+    for (const table of [
+      'workspace_members',
+      'agents',
+      'agent_members',
+      'presets',
+      'invitations',
+      'api_keys',
+      'policy_caps',
+    ] as const) {
+      const rows = await ctx.app.db
+        .selectFrom(table)
+        .select('workspace_id')
+        .where('workspace_id', '=', ws.id)
+        .execute();
+      expect(rows, table).toEqual([]);
+    }
+    const log = await ctx.app.db
+      .selectFrom('activity_log')
+      .select('action')
+      .where('workspace_id', '=', ws.id)
+      .orderBy('seq')
+      .execute();
+    expect(log.at(-1)?.action).toBe('workspace.deleted');
+    expect((await as(ctx.app, m)({ method: 'GET', url: '/v1/workspaces' })).json()).toEqual({
+      workspaces: [],
+    });
   });
 });
