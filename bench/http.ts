@@ -79,6 +79,17 @@ async function run(): Promise<void> {
     const batches = Array.from({ length: 200 }, () =>
       JSON.stringify({ checks: randomChecks(seed, BATCH, rand) }),
     );
+    // Compact batches: one random person on one random agent, 100 random
+    // (permission, level) pairs — the shape of "what may this user do here".
+    const compact = Array.from({ length: 200 }, () => {
+      const [first] = randomChecks(seed, 1, rand);
+      return JSON.stringify({
+        workspaceId: seed.workspaceId,
+        agentId: first!.agentId,
+        subject: first!.subject,
+        checks: randomChecks(seed, BATCH, rand).map((c) => ({ permission: c.permission, level: c.level })),
+      });
+    });
     console.log('dataset: 1 workspace, 1,000 members, 20 agents, 1–3 agent roles each, 1 named policy');
 
     const bare = await startServer(['bare']);
@@ -94,6 +105,13 @@ async function run(): Promise<void> {
         figures(
           'bare Fastify, constant (batch body)',
           await load(bare.baseUrl, '/v1/check/batch', batches, null, DURATION),
+          BATCH,
+        ),
+      );
+      results.push(
+        figures(
+          'bare Fastify, constant (compact batch body)',
+          await load(bare.baseUrl, '/v1/check/batch', compact, null, DURATION),
           BATCH,
         ),
       );
@@ -118,6 +136,13 @@ async function run(): Promise<void> {
           BATCH,
         ),
       );
+      results.push(
+        figures(
+          `Atrium compact batch (${BATCH}, one subject)`,
+          await load(atrium.baseUrl, '/v1/check/batch', compact, seed.apiKey, DURATION),
+          BATCH,
+        ),
+      );
     } finally {
       await atrium.stop();
     }
@@ -125,10 +150,17 @@ async function run(): Promise<void> {
     await bench.drop();
   }
 
-  const [bareOne, bareBatch, one, batch] = results as [Figures, Figures, Figures, Figures];
+  const [bareOne, bareBatch, bareCompact, one, batch, compactBatch] = results as [
+    Figures,
+    Figures,
+    Figures,
+    Figures,
+    Figures,
+    Figures,
+  ];
   console.log('');
   console.log(
-    'run'.padEnd(44),
+    'run'.padEnd(46),
     'req/s'.padStart(9),
     'p50 ms'.padStart(8),
     'p99 ms'.padStart(8),
@@ -137,7 +169,7 @@ async function run(): Promise<void> {
   );
   for (const f of results) {
     console.log(
-      f.label.padEnd(44),
+      f.label.padEnd(46),
       Math.round(f.reqPerSec).toLocaleString('en').padStart(9),
       f.p50.toFixed(2).padStart(8),
       f.p99.toFixed(2).padStart(8),
@@ -155,6 +187,9 @@ async function run(): Promise<void> {
   );
   console.log(
     `batch: ${Math.round(batch.decisionsPerSec ?? 0).toLocaleString('en')} decisions/s (target ≥ 1,000,000), ${(batchRatio * 100).toFixed(1)}% of bare req/s with the same body, p99 ${batch.p99.toFixed(2)} ms, ${batch.errors} errors`,
+  );
+  console.log(
+    `compact batch: ${Math.round(compactBatch.decisionsPerSec ?? 0).toLocaleString('en')} decisions/s, ${((compactBatch.reqPerSec / bareCompact.reqPerSec) * 100).toFixed(1)}% of bare req/s with the same body, p99 ${compactBatch.p99.toFixed(2)} ms, ${compactBatch.errors} errors`,
   );
 }
 

@@ -73,6 +73,15 @@ describe('createClient against the real server', () => {
     ]);
     expect(results.map((r) => r.allowed)).toEqual([true, false, true]);
     expect(await atrium.checkBatch([])).toEqual([]);
+    // Compact: one person on one agent, many permissions.
+    const page = await atrium.checkBatch(
+      [
+        { permission: 'build.knowledge', level: 'edit' },
+        { permission: 'build.flows', level: 'edit' },
+      ],
+      { workspaceId: ws.workspaceId, agentId: ws.agentIds[0], subject: { userId: editor } },
+    );
+    expect(page.map((r) => r.level)).toEqual(['edit', 'read']);
   });
 
   it('atLeastRevision makes a check see the write that returned it', async () => {

@@ -30,6 +30,15 @@ export interface CheckInput {
   atLeastRevision?: number;
 }
 
+/** One check of a compact batch: what it omits comes from the batch's defaults. */
+export type BatchCheckInput = Pick<CheckInput, 'permission' | 'level'> &
+  Partial<Pick<CheckInput, 'workspaceId' | 'agentId' | 'subject' | 'atLeastRevision'>>;
+
+/** Values every check of a batch takes unless it gives its own. */
+export type BatchDefaults = Partial<
+  Pick<CheckInput, 'workspaceId' | 'agentId' | 'subject' | 'atLeastRevision'>
+>;
+
 /** The answer: whether the subject has at least the level, its actual level, and the revision decided on. */
 export interface CheckResult {
   allowed: boolean;
@@ -79,6 +88,12 @@ export interface AtriumClient {
   check(input: CheckInput): Promise<CheckResult>;
   /** Up to 1,000 decisions in one round trip (`POST /v1/check/batch`), answers in order. */
   checkBatch(checks: readonly CheckInput[]): Promise<CheckResult[]>;
+  /**
+   * A compact batch: `defaults` (workspace, agent, subject, token) apply to
+   * every check that does not give its own — e.g. every permission of one
+   * person on one agent, to render a page.
+   */
+  checkBatch(checks: readonly BatchCheckInput[], defaults: BatchDefaults): Promise<CheckResult[]>;
   /** A member's level on every item, with explanations, grouped by area. */
   effective(input: { workspaceId: string; userId: string; agentId?: string }): Promise<EffectiveAccess>;
   /** Who has at least `level` (default read) on `permission`, one page at a time. */
@@ -146,9 +161,11 @@ export function createClient(options: ClientOptions): AtriumClient {
       if (!data) fail(error, response);
       return data as CheckResult;
     },
-    async checkBatch(checks) {
+    async checkBatch(checks: readonly BatchCheckInput[], defaults: BatchDefaults = {}) {
       if (checks.length === 0) return [];
-      const { data, error, response } = await api.POST('/v1/check/batch', { body: { checks: [...checks] } });
+      const { data, error, response } = await api.POST('/v1/check/batch', {
+        body: { ...defaults, checks: [...checks] },
+      });
       if (!data) fail(error, response);
       return data.results as CheckResult[];
     },

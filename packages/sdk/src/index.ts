@@ -15,6 +15,8 @@ export type { Level, Permission } from '@atrium/policy';
 export {
   type AtriumClient,
   AtriumError,
+  type BatchCheckInput,
+  type BatchDefaults,
   type Catalog,
   type CheckInput,
   type CheckResult,

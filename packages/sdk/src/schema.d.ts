@@ -285,7 +285,7 @@ export interface paths {
         put?: never;
         /**
          * Up to 1,000 decisions in one request
-         * @description One answer per check, in order. Each check may name its own workspace; a check about a workspace the caller may not inspect answers `{ allowed: false, level: "none", revision: 0 }` (existence is not revealed).
+         * @description One answer per check, in order. Each check may name its own workspace, agent, subject and token, or take the top-level ones (a compact body when many checks share them). A check about a workspace the caller may not inspect answers `{ allowed: false, level: "none", revision: 0 }` (existence is not revealed).
          */
         post: {
             parameters: {
@@ -296,40 +296,42 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    /**
-                     * @example {
-                     *       "checks": [
-                     *         {
-                     *           "workspaceId": "3f0c9a52-1b7e-4c1e-9a55-0d4a6b1f2e10",
-                     *           "agentId": "7b1e2d44-9c3a-4f5e-8d21-6a0b9c8e7f31",
-                     *           "subject": {
-                     *             "userId": "c2a4e6f8-1357-4b9d-8e0f-2468ace01357"
-                     *           },
-                     *           "permission": "build.knowledge",
-                     *           "level": "edit"
-                     *         },
-                     *         {
-                     *           "workspaceId": "3f0c9a52-1b7e-4c1e-9a55-0d4a6b1f2e10",
-                     *           "subject": {
-                     *             "userId": "c2a4e6f8-1357-4b9d-8e0f-2468ace01357"
-                     *           },
-                     *           "permission": "deployments.environments",
-                     *           "level": "read"
-                     *         }
-                     *       ]
-                     *     }
-                     */
                     "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description Default workspace of every check.
+                         * @example 3f0c9a52-1b7e-4c1e-9a55-0d4a6b1f2e10
+                         */
+                        workspaceId?: string;
+                        /** @description The agent the question is about; absent or null = a workspace-wide question. */
+                        agentId?: string | null;
+                        /** @description Whose access: a user (member) or an API key of the workspace. */
+                        subject?: {
+                            /**
+                             * Format: uuid
+                             * @example 3f0c9a52-1b7e-4c1e-9a55-0d4a6b1f2e10
+                             */
+                            userId: string;
+                        } | {
+                            /**
+                             * Format: uuid
+                             * @example 3f0c9a52-1b7e-4c1e-9a55-0d4a6b1f2e10
+                             */
+                            apiKeyId: string;
+                        };
+                        /** @description Answer only from access state at least this new (the `revision` an access write returned). */
+                        atLeastRevision?: number;
+                        /** @description Up to 1,000 checks. A check without `workspaceId`, `agentId`, `subject` or `atLeastRevision` takes the batch’s (top-level) value; `workspaceId` and `subject` are required one way or the other. */
                         checks: {
                             /**
                              * Format: uuid
                              * @example 3f0c9a52-1b7e-4c1e-9a55-0d4a6b1f2e10
                              */
-                            workspaceId: string;
+                            workspaceId?: string;
                             /** @description The agent the question is about; absent or null = a workspace-wide question. */
                             agentId?: string | null;
                             /** @description Whose access: a user (member) or an API key of the workspace. */
-                            subject: {
+                            subject?: {
                                 /**
                                  * Format: uuid
                                  * @example 3f0c9a52-1b7e-4c1e-9a55-0d4a6b1f2e10
@@ -354,7 +356,7 @@ export interface paths {
                              * @enum {string}
                              */
                             level: "none" | "read" | "edit";
-                            /** @description Answer only from access state at least this new (the `revision` a write returned): the zookie of SPEC §3. */
+                            /** @description Answer only from access state at least this new (the `revision` an access write returned). */
                             atLeastRevision?: number;
                         }[];
                     };

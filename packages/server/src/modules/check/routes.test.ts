@@ -383,6 +383,45 @@ describe('POST /v1/check/batch', () => {
     expect(results.map((r) => r.allowed)).toEqual([true, false]);
   });
 
+  it('takes workspace, agent, subject and token from the top level when a check omits them', async () => {
+    const res = await as(ctx.app, { apiKey: w.ws.apiKey.secret })({
+      method: 'POST',
+      url: '/v1/check/batch',
+      payload: {
+        workspaceId: w.ws.workspaceId,
+        agentId: w.ws.agentIds[0],
+        subject: { userId: w.member.id },
+        atLeastRevision: 1,
+        checks: [
+          { permission: 'build.knowledge', level: 'edit' },
+          { permission: 'build.knowledge', level: 'edit', agentId: null },
+          { permission: 'build.flows', level: 'read', subject: { userId: w.bob } },
+          { permission: 'build.flows', level: 'read', workspaceId: w.other.workspaceId },
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    const { results } = json<{ results: { allowed: boolean; level: string }[] }>(res);
+    expect(results.map((r) => [r.allowed, r.level])).toEqual([
+      [true, 'edit'],
+      [false, 'read'],
+      [false, 'none'], // Bob has no role on the agent
+      [false, 'none'], // another workspace: hidden
+    ]);
+  });
+
+  it('a check with no workspace or subject, here or at the top level, is a 400 naming it', async () => {
+    const res = await as(ctx.app, { apiKey: w.ws.apiKey.secret })({
+      method: 'POST',
+      url: '/v1/check/batch',
+      payload: { subject: { userId: w.member.id }, checks: [{ permission: 'build.flows', level: 'read' }] },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(json<{ errors: { path: string }[] }>(res).errors.map((e) => e.path)).toEqual([
+      '/body/checks/0/workspaceId',
+    ]);
+  });
+
   it('more than 1,000 checks, or a bad item, is a 400 naming the field', async () => {
     const one = {
       workspaceId: w.ws.workspaceId,

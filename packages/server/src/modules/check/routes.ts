@@ -75,14 +75,14 @@ export const checkRoutes: FastifyPluginAsync = async (app) => {
         tags: ['check'],
         summary: 'Up to 1,000 decisions in one request',
         description:
-          'One answer per check, in order. Each check may name its own workspace; a check about a workspace the caller may not inspect answers `{ allowed: false, level: "none", revision: 0 }` (existence is not revealed).',
+          'One answer per check, in order. Each check may name its own workspace, agent, subject and token, or take the top-level ones (a compact body when many checks share them). A check about a workspace the caller may not inspect answers `{ allowed: false, level: "none", revision: 0 }` (existence is not revealed).',
         body: CheckBatchRequest,
         response: { 200: CheckBatchResponse, 400: Problem, 401: Problem },
       },
       logLevel: 'warn',
     },
     async (req: FastifyRequest<{ Body: CheckBatchRequest }>) => ({
-      results: await checkBatch(app.accessState, principalOf(req), req.body.checks),
+      results: await checkBatch(app.accessState, principalOf(req), req.body),
     }),
   );
 

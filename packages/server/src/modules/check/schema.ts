@@ -86,8 +86,43 @@ export type CheckResult = Static<typeof CheckResult>;
 /** Most checks in one batch request. */
 export const MAX_BATCH = 1000;
 
+const AgentIdField = Type.Union([Uuid, Type.Null()], {
+  description: 'The agent the question is about; absent or null = a workspace-wide question.',
+});
+const AtLeastRevisionField = Type.Integer({
+  minimum: 0,
+  description: 'Answer only from access state at least this new (the `revision` an access write returned).',
+});
+
+/** One check of a batch: any of workspaceId, agentId, subject, atLeastRevision may come from the batch's defaults. */
+export const BatchCheck = Type.Object(
+  {
+    workspaceId: Type.Optional(Uuid),
+    agentId: Type.Optional(AgentIdField),
+    subject: Type.Optional(CheckSubject),
+    permission: PermissionName,
+    level: LevelName,
+    atLeastRevision: Type.Optional(AtLeastRevisionField),
+  },
+  { additionalProperties: false },
+);
+export type BatchCheck = Static<typeof BatchCheck>;
+
 export const CheckBatchRequest = Type.Object(
-  { checks: Type.Array(CheckRequest, { minItems: 1, maxItems: MAX_BATCH }) },
+  {
+    workspaceId: Type.Optional(
+      Type.Unsafe<string>({ ...Uuid, description: 'Default workspace of every check.' }),
+    ),
+    agentId: Type.Optional(AgentIdField),
+    subject: Type.Optional(CheckSubject),
+    atLeastRevision: Type.Optional(AtLeastRevisionField),
+    checks: Type.Array(BatchCheck, {
+      minItems: 1,
+      maxItems: MAX_BATCH,
+      description:
+        'Up to 1,000 checks. A check without `workspaceId`, `agentId`, `subject` or `atLeastRevision` takes the batch’s (top-level) value; `workspaceId` and `subject` are required one way or the other.',
+    }),
+  },
   {
     additionalProperties: false,
     examples: [
@@ -106,6 +141,16 @@ export const CheckBatchRequest = Type.Object(
             permission: 'deployments.environments',
             level: 'read',
           },
+        ],
+      },
+      {
+        workspaceId: EXAMPLE_WS,
+        agentId: EXAMPLE_AGENT,
+        subject: { userId: EXAMPLE_USER },
+        checks: [
+          { permission: 'build.knowledge', level: 'edit' },
+          { permission: 'build.flows', level: 'read' },
+          { permission: 'deployments.environments', level: 'edit' },
         ],
       },
     ],

@@ -20,9 +20,15 @@ import {
 import type { Kysely } from 'kysely';
 import type { Principal } from '../../auth/principal';
 import type { DB } from '../../db/schema';
-import { notFound } from '../../errors';
+import { type FieldIssue, notFound, validationFailed } from '../../errors';
 import type { AccessStateSource, CachedAccess } from '../access/service';
-import type { CheckRequest, CheckResult, WhoHasAccessQuery, WhoHasAccessResponse } from './schema';
+import type {
+  CheckBatchRequest,
+  CheckRequest,
+  CheckResult,
+  WhoHasAccessQuery,
+  WhoHasAccessResponse,
+} from './schema';
 
 /**
  * Whether `principal` may ask about `subject` in this workspace: a live API
@@ -90,24 +96,55 @@ function decideOne(entry: CachedAccess | null, principal: Principal, check: Chec
 
 /**
  * Many checks (`POST /v1/check/batch`), one answer each in request order.
- * Each check may name its own workspace; a check about a workspace the
- * caller may not inspect (or that does not exist) answers
- * `{ allowed: false, level: 'none', revision: 0 }` instead of failing the
- * batch, so existence is not revealed.
+ * Each check may name its own workspace, agent, subject and token, or take
+ * the batch's top-level ones (a compact body when many checks share them).
+ * A check about a workspace the caller may not inspect (or that does not
+ * exist) answers `{ allowed: false, level: 'none', revision: 0 }` instead of
+ * failing the batch, so existence is not revealed.
  */
 export async function checkBatch(
   source: AccessStateSource,
   principal: Principal,
-  checks: readonly CheckRequest[],
+  batch: CheckBatchRequest,
 ): Promise<CheckResult[]> {
-  const results: CheckResult[] = new Array(checks.length);
+  const checks = batch.checks;
+  const missing: FieldIssue[] = [];
   for (let i = 0; i < checks.length; i++) {
-    const check = checks[i]!;
+    const c = checks[i]!;
+    if (c.workspaceId === undefined && batch.workspaceId === undefined) {
+      missing.push({
+        path: `/body/checks/${i}/workspaceId`,
+        message: 'is required here or at the top level',
+      });
+    }
+    if (c.subject === undefined && batch.subject === undefined) {
+      missing.push({ path: `/body/checks/${i}/subject`, message: 'is required here or at the top level' });
+    }
+  }
+  if (missing.length > 0) throw validationFailed(missing.slice(0, 20));
+
+  const results: CheckResult[] = new Array(checks.length);
+  // One reusable request object: the fast path allocates only the answers.
+  const check = {
+    workspaceId: '',
+    agentId: null,
+    subject: { userId: '' },
+    permission: 'build.agent',
+    level: 'read',
+  } as CheckRequest;
+  for (let i = 0; i < checks.length; i++) {
+    const c = checks[i]!;
+    check.workspaceId = (c.workspaceId ?? batch.workspaceId)!;
+    check.agentId = c.agentId !== undefined ? c.agentId : (batch.agentId ?? null);
+    check.subject = (c.subject ?? batch.subject)!;
+    check.permission = c.permission;
+    check.level = c.level;
+    const atLeast = c.atLeastRevision ?? batch.atLeastRevision;
     if (principal.type === 'api_key' && principal.workspaceId !== check.workspaceId) {
       results[i] = HIDDEN;
       continue;
     }
-    const got = source.forCheck(check.workspaceId, check.atLeastRevision);
+    const got = source.forCheck(check.workspaceId, atLeast);
     const entry = isPromise(got) ? await got : got;
     results[i] =
       entry !== null && mayInspect(entry.state, principal, check.subject) ? answer(entry, check) : HIDDEN;
