@@ -186,4 +186,46 @@ describe('invitations', () => {
     });
     expect(res.statusCode).toBe(404);
   });
+
+  it('signing in with the invited (verified) email joins without the link', async () => {
+    const admin = await createUser(ctx.app);
+    const ws = await createWorkspace(ctx.app, admin, 'Pending Co');
+    const email = `mine-${stamp()}@example.com`;
+    await as(
+      ctx.app,
+      admin,
+    )({
+      method: 'POST',
+      url: `/v1/workspaces/${ws.id}/invitations`,
+      payload: { emails: [email], presetId: 'builder' },
+    });
+    const user = await createUser(ctx.app, { email });
+    const asUser = as(ctx.app, user);
+    const mine = json<{ invitations: { id: string; workspace: { name: string } }[] }>(
+      await asUser({ method: 'GET', url: '/v1/me/invitations' }),
+    );
+    expect(mine.invitations).toMatchObject([{ workspace: { name: 'Pending Co' } }]);
+    const id = mine.invitations[0]?.id;
+    const stranger = await createUser(ctx.app);
+    expect(
+      (await as(ctx.app, stranger)({ method: 'POST', url: `/v1/me/invitations/${id}/accept` })).statusCode,
+    ).toBe(404);
+    await ctx.app.db
+      .updateTable('users')
+      .set({ email_verified_at: null })
+      .where('id', '=', user.id)
+      .execute();
+    expect((await asUser({ method: 'POST', url: `/v1/me/invitations/${id}/accept` })).statusCode).toBe(403);
+    await ctx.app.db
+      .updateTable('users')
+      .set({ email_verified_at: new Date() })
+      .where('id', '=', user.id)
+      .execute();
+    const ok = await asUser({ method: 'POST', url: `/v1/me/invitations/${id}/accept` });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(json(ok)).toMatchObject({ workspaceId: ws.id, role: 'member' });
+    const again = await asUser({ method: 'POST', url: `/v1/me/invitations/${id}/accept` });
+    expect(json(again).code).toBe('invitation_used');
+    expect(json(await asUser({ method: 'GET', url: '/v1/me/invitations' })).invitations).toEqual([]);
+  });
 });

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { perIpRateLimit } from '../../auth/rate-limits';
 import { setSessionCookies } from '../../auth/sessions';
 import { access } from '../../http/access';
-import { originOf, scopeOf } from '../../http/guard';
+import { originOf, scopeOf, userOf } from '../../http/guard';
 import { settleRevisions, writeContext } from '../workspaces/common';
 import { WorkspaceParams } from '../workspaces/schema';
 import {
@@ -16,12 +17,15 @@ import {
   ListInvitationsQuery,
   LookupQuery,
   LookupView,
+  MyInvitationList,
   Revoked,
 } from './schema';
 import {
   acceptInvitation,
+  acceptMyInvitation,
   invite,
   listInvitations,
+  listMyInvitations,
   lookupInvitation,
   resendInvitation,
   revokeInvitation,
@@ -153,5 +157,32 @@ export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       return result;
     },
+  );
+
+  app.get(
+    '/v1/me/invitations',
+    {
+      config: { access: access.signedIn() },
+      schema: {
+        tags,
+        summary: 'Pending invitations addressed to your email (join without the link)',
+        response: { 200: MyInvitationList },
+      },
+    },
+    async (req) => ({ invitations: await listMyInvitations(app.db, userOf(req).email) }),
+  );
+
+  app.post(
+    '/v1/me/invitations/:id/accept',
+    {
+      config: { access: access.signedIn() },
+      schema: {
+        tags,
+        summary: 'Accept an invitation addressed to your (verified) email',
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: AcceptView },
+      },
+    },
+    async (req) => acceptMyInvitation(app.db, req.principal, req.params.id, originOf(req)),
   );
 };

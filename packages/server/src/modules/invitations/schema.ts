@@ -169,3 +169,22 @@ export const AcceptView = Type.Object(
   },
   open,
 );
+
+export const MyInvitationList = Type.Object(
+  {
+    invitations: Type.Array(
+      Type.Object(
+        {
+          id: Type.String(),
+          workspace: Type.Object({ id: Type.String(), name: Type.String() }),
+          inviter: Nullable(Type.Object({ name: Type.String() })),
+          role: Type.Union([Type.Literal('admin'), Type.Literal('member')]),
+          agents: Type.Array(Type.String()),
+          expiresAt: Type.String(),
+        },
+        open,
+      ),
+    ),
+  },
+  open,
+);

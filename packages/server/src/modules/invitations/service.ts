@@ -574,8 +574,9 @@ export async function revokeInvitation(
   });
 }
 
-async function byToken(db: Kysely<DB> | Transaction<DB>, token: string, lock = false) {
-  let qb = db
+/** The invitation with what accepting it needs (workspace and inviter names). */
+function acceptanceQuery(db: Kysely<DB> | Transaction<DB>) {
+  return db
     .selectFrom('invitations as i')
     .innerJoin('workspaces as w', 'w.id', 'i.workspace_id')
     .leftJoin('users as u', 'u.id', 'i.invited_by')
@@ -592,16 +593,107 @@ async function byToken(db: Kysely<DB> | Transaction<DB>, token: string, lock = f
       'i.status',
       'i.expires_at',
       'u.name as inviter_name',
-    ])
-    .where('i.token_hash', '=', sha256(token));
+    ]);
+}
+
+async function byToken(db: Kysely<DB> | Transaction<DB>, token: string, lock = false) {
+  let qb = acceptanceQuery(db).where('i.token_hash', '=', sha256(token));
   if (lock) qb = qb.forUpdate('i');
   const row = await qb.executeTakeFirst();
-  if (!row)
+  if (!row) {
     throw problem(
       'token_invalid',
       'This invitation link is invalid (it may have been re-sent: use the newest email)',
     );
+  }
   return row;
+}
+
+function refuseUnusable(inv: { status: 'pending' | 'accepted' | 'revoked'; expires_at: unknown }) {
+  if (inv.status === 'revoked') throw problem('invitation_revoked');
+  if (inv.status === 'accepted') throw problem('invitation_used');
+  if (statusOf(inv) === 'expired') {
+    throw problem('invitation_expired', 'This invitation has expired: ask for a new one');
+  }
+}
+
+async function agentNames(
+  db: Kysely<DB> | Transaction<DB>,
+  workspaceId: string,
+  agents: InvitationAgentJson[],
+) {
+  if (agents.length === 0) return [];
+  const rows = await db
+    .selectFrom('agents')
+    .select('name')
+    .where('workspace_id', '=', workspaceId)
+    .where(
+      'id',
+      'in',
+      agents.map((a) => a.agentId),
+    )
+    .execute();
+  return rows.map((r) => r.name);
+}
+
+/**
+ * The pending invitations addressed to the signed-in user's email (SPEC §4
+ * "signing in with that email joins"): the console lists them after sign-in
+ * so the person can join without the link.
+ */
+export async function listMyInvitations(db: Kysely<DB>, email: string) {
+  const rows = await acceptanceQuery(db)
+    .where('i.email', '=', normalizeEmail(email) ?? '')
+    .where('i.status', '=', 'pending')
+    .where('i.expires_at', '>', new Date())
+    .orderBy('i.created_at', 'desc')
+    .execute();
+  const out = [];
+  for (const r of rows) {
+    out.push({
+      id: r.id,
+      workspace: { id: r.workspace_id, name: r.workspace_name },
+      inviter: r.inviter_name ? { name: r.inviter_name } : null,
+      role: r.role,
+      agents: await agentNames(db, r.workspace_id, r.agents as InvitationAgentJson[]),
+      expiresAt: isoOf(r.expires_at),
+    });
+  }
+  return out;
+}
+
+/**
+ * Accepts an invitation addressed to the signed-in user's email, without
+ * the link: the account's verified email proves the address as the link
+ * would. An unverified account must verify first (else anyone could sign up
+ * with someone else's address and take their invitations).
+ */
+export async function acceptMyInvitation(
+  db: Kysely<DB>,
+  principal: Principal | null,
+  id: string,
+  origin: RequestOrigin,
+): Promise<Omit<AcceptResult, 'session'>> {
+  if (principal?.type !== 'user') throw problem('forbidden', 'Only a signed-in user accepts an invitation');
+  requireUuid(id, 'invitation');
+  return inTransaction(db, async (tx) => {
+    const inv = await acceptanceQuery(tx)
+      .where('i.id', '=', id)
+      .where('i.email', '=', normalizeEmail(principal.email) ?? '')
+      .forUpdate('i')
+      .executeTakeFirst();
+    if (!inv) throw notFound('invitation');
+    const user = await tx
+      .selectFrom('users')
+      .select('email_verified_at')
+      .where('id', '=', principal.userId)
+      .executeTakeFirstOrThrow();
+    if (!user.email_verified_at) {
+      throw problem('forbidden', 'Verify your email address first, or open the link in the invitation email');
+    }
+    refuseUnusable(inv);
+    return completeAcceptance(tx, inv, principal.userId, principal.name || principal.email, origin);
+  });
 }
 
 /**
@@ -611,26 +703,13 @@ async function byToken(db: Kysely<DB> | Transaction<DB>, token: string, lock = f
  */
 export async function lookupInvitation(db: Kysely<DB>, token: string) {
   const row = await byToken(db, token);
-  const agents = row.agents as InvitationAgentJson[];
-  const agentNames = agents.length
-    ? await db
-        .selectFrom('agents')
-        .select('name')
-        .where('workspace_id', '=', row.workspace_id)
-        .where(
-          'id',
-          'in',
-          agents.map((a) => a.agentId),
-        )
-        .execute()
-    : [];
   const account = await db.selectFrom('users').select('id').where('email', '=', row.email).executeTakeFirst();
   return {
     workspace: { name: row.workspace_name },
     inviter: row.inviter_name ? { name: row.inviter_name } : null,
     email: row.email,
     role: row.role,
-    agents: agentNames.map((a) => a.name),
+    agents: await agentNames(db, row.workspace_id, row.agents as InvitationAgentJson[]),
     status: statusOf(row),
     expiresAt: isoOf(row.expires_at),
     accountExists: account !== undefined,
@@ -678,10 +757,7 @@ export async function acceptInvitation(
   }
   return inTransaction(db, async (tx) => {
     const inv = await byToken(tx, input.token, true);
-    if (inv.status === 'revoked') throw problem('invitation_revoked');
-    if (inv.status === 'accepted') throw problem('invitation_used');
-    if (statusOf(inv) === 'expired')
-      throw problem('invitation_expired', 'This invitation has expired: ask for a new one');
+    refuseUnusable(inv);
 
     let userId: string;
     let actorName: string;
@@ -734,67 +810,83 @@ export async function acceptInvitation(
       session = { token: s.token, expiresAt: s.expiresAt, csrfToken: csrfTokenFor(s.token) };
     }
 
-    const agents = inv.agents as InvitationAgentJson[];
-    const grant: StoredGrant | null =
-      inv.matrix || inv.preset_id
-        ? { matrix: (inv.matrix as MatrixJson | null) ?? null, presetId: inv.preset_id }
-        : null;
-    const { joined, agentRoles } = await applyMembership(tx, inv.workspace_id, userId, {
-      role: inv.role,
-      agentAccess: inv.agent_access,
-      grant,
-      agents,
-    });
-    await tx
-      .updateTable('invitations')
-      .set({ status: 'accepted', accepted_at: sql`now()`, accepted_by: userId, updated_at: sql`now()` })
-      .where('id', '=', inv.id)
-      .execute();
-    const actor = { type: 'user' as const, id: userId, name: actorName };
+    return { ...(await completeAcceptance(tx, inv, userId, actorName, origin)), session };
+  });
+}
+
+type InvitationForAcceptance = Awaited<ReturnType<typeof byToken>>;
+
+/**
+ * The part of accepting that is the same however the invitee proved the
+ * address (link token, or a signed-in account with that verified email):
+ * join, take the agent roles, mark the invitation used, log, bump.
+ */
+async function completeAcceptance(
+  tx: Transaction<DB>,
+  inv: InvitationForAcceptance,
+  userId: string,
+  actorName: string,
+  origin: RequestOrigin,
+): Promise<Omit<AcceptResult, 'session'>> {
+  const agents = inv.agents as InvitationAgentJson[];
+  const grant: StoredGrant | null =
+    inv.matrix || inv.preset_id
+      ? { matrix: (inv.matrix as MatrixJson | null) ?? null, presetId: inv.preset_id }
+      : null;
+  const { joined, agentRoles } = await applyMembership(tx, inv.workspace_id, userId, {
+    role: inv.role,
+    agentAccess: inv.agent_access,
+    grant,
+    agents,
+  });
+  await tx
+    .updateTable('invitations')
+    .set({ status: 'accepted', accepted_at: sql`now()`, accepted_by: userId, updated_at: sql`now()` })
+    .where('id', '=', inv.id)
+    .execute();
+  const actor = { type: 'user' as const, id: userId, name: actorName };
+  await recordActivity(tx, {
+    workspaceId: inv.workspace_id,
+    actor,
+    action: 'invitation.accepted',
+    target: { type: 'invitation', id: inv.id },
+    after: { email: inv.email, joined, agentRoles },
+    origin,
+  });
+  if (joined) {
     await recordActivity(tx, {
       workspaceId: inv.workspace_id,
       actor,
-      action: 'invitation.accepted',
-      target: { type: 'invitation', id: inv.id },
-      after: { email: inv.email, joined, agentRoles },
+      action: 'member.added',
+      target: { type: 'member', id: userId },
+      after: {
+        role: inv.role,
+        agentAccess: inv.agent_access,
+        presetId: inv.preset_id,
+        agents,
+        via: 'invitation',
+      },
       origin,
     });
-    if (joined) {
-      await recordActivity(tx, {
-        workspaceId: inv.workspace_id,
-        actor,
-        action: 'member.added',
-        target: { type: 'member', id: userId },
-        after: {
-          role: inv.role,
-          agentAccess: inv.agent_access,
-          presetId: inv.preset_id,
-          agents,
-          via: 'invitation',
-        },
-        origin,
-      });
-    }
-    const member = await tx
-      .selectFrom('workspace_members')
-      .select('role')
-      .where('workspace_id', '=', inv.workspace_id)
-      .where('user_id', '=', userId)
-      .executeTakeFirstOrThrow();
-    const held = await tx
-      .selectFrom('agent_members')
-      .select(['agent_id', 'role'])
-      .where('workspace_id', '=', inv.workspace_id)
-      .where('user_id', '=', userId)
-      .execute();
-    return {
-      workspaceId: inv.workspace_id,
-      workspaceName: inv.workspace_name,
-      userId,
-      role: member.role,
-      agents: held.map((h) => ({ agentId: h.agent_id, role: h.role })),
-      revision: await bumpRevision(tx, inv.workspace_id),
-      session,
-    };
-  });
+  }
+  const member = await tx
+    .selectFrom('workspace_members')
+    .select('role')
+    .where('workspace_id', '=', inv.workspace_id)
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  const held = await tx
+    .selectFrom('agent_members')
+    .select(['agent_id', 'role'])
+    .where('workspace_id', '=', inv.workspace_id)
+    .where('user_id', '=', userId)
+    .execute();
+  return {
+    workspaceId: inv.workspace_id,
+    workspaceName: inv.workspace_name,
+    userId,
+    role: member.role,
+    agents: held.map((h) => ({ agentId: h.agent_id, role: h.role })),
+    revision: await bumpRevision(tx, inv.workspace_id),
+  };
 }
