@@ -420,6 +420,8 @@ describe('GET /v1/me/activity', () => {
     const actions = page.items.map((i) => i.action);
     expect(actions).toContain('account.profile_updated');
     expect(actions).toContain('auth.sign_in_failed');
+    // The identity module's own entries for this user (sign-up and sign-in through the API) are there too.
+    expect(actions).toEqual(expect.arrayContaining(['auth.signed_up', 'auth.signed_in']));
     expect(page.items.every((i) => i.workspaceId === null)).toBe(true);
     expect(page.items.some((i) => i.actor.id === them.id)).toBe(false);
     const filtered = json<Page>(
