@@ -91,6 +91,8 @@ describe('POST /v1/check with an API key', () => {
       },
     );
     expect(res.statusCode).toBe(200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['cache-control']).toBe('no-store');
     const body = json<{ allowed: boolean; level: string; revision: number }>(res);
     expect(body).toMatchObject({ allowed: true, level: 'edit' });
     expect(body.revision).toBeGreaterThanOrEqual(w.ws.revision);

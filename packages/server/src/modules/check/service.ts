@@ -124,30 +124,57 @@ export async function checkBatch(
   if (missing.length > 0) throw validationFailed(missing.slice(0, 20));
 
   const results: CheckResult[] = new Array(checks.length);
-  // One reusable request object: the fast path allocates only the answers.
-  const check = {
-    workspaceId: '',
-    agentId: null,
-    subject: { userId: '' },
-    permission: 'build.agent',
-    level: 'read',
-  } as CheckRequest;
+  // Consecutive checks usually share workspace, subject and agent (always in a
+  // compact batch): reuse the entry, the inspection verdict, the principal's
+  // slot and the agent's column until one of them changes.
+  let entry: CachedAccess | null = null;
+  let entryWorkspace: string | null = null;
+  let entryToken: number | undefined;
+  let subject: CheckRequest['subject'] | null = null;
+  let visible = false;
+  let slot = -1;
+  let agentId: string | null | undefined;
+  let column = -1;
   for (let i = 0; i < checks.length; i++) {
     const c = checks[i]!;
-    check.workspaceId = (c.workspaceId ?? batch.workspaceId)!;
-    check.agentId = c.agentId !== undefined ? c.agentId : (batch.agentId ?? null);
-    check.subject = (c.subject ?? batch.subject)!;
-    check.permission = c.permission;
-    check.level = c.level;
+    const workspaceId = (c.workspaceId ?? batch.workspaceId)!;
     const atLeast = c.atLeastRevision ?? batch.atLeastRevision;
-    if (principal.type === 'api_key' && principal.workspaceId !== check.workspaceId) {
+    if (principal.type === 'api_key' && principal.workspaceId !== workspaceId) {
       results[i] = HIDDEN;
       continue;
     }
-    const got = source.forCheck(check.workspaceId, atLeast);
-    const entry = isPromise(got) ? await got : got;
-    results[i] =
-      entry !== null && mayInspect(entry.state, principal, check.subject) ? answer(entry, check) : HIDDEN;
+    if (workspaceId !== entryWorkspace || atLeast !== entryToken) {
+      const got = source.forCheck(workspaceId, atLeast);
+      const next = isPromise(got) ? await got : got;
+      if (next !== entry) {
+        subject = null;
+        agentId = undefined;
+      }
+      entry = next;
+      entryWorkspace = workspaceId;
+      entryToken = atLeast;
+    }
+    if (entry === null) {
+      results[i] = HIDDEN;
+      continue;
+    }
+    const s = (c.subject ?? batch.subject)!;
+    if (s !== subject) {
+      subject = s;
+      visible = mayInspect(entry.state, principal, s);
+      slot = entry.index.principalSlot(s);
+    }
+    if (!visible) {
+      results[i] = HIDDEN;
+      continue;
+    }
+    const a = c.agentId !== undefined ? c.agentId : (batch.agentId ?? null);
+    if (a !== agentId) {
+      agentId = a;
+      column = entry.index.agentColumn(a);
+    }
+    const rank = entry.index.levelByIndex(slot, column, permissionIndex(c.permission));
+    results[i] = { allowed: rank >= NEED[levelRank(c.level)], level: LEVELS[rank], revision: entry.revision };
   }
   return results;
 }
