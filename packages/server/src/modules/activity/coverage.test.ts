@@ -454,6 +454,20 @@ const SCENARIOS: Record<string, Scenario> = {
       });
     },
   },
+  'POST /v1/me/invitations/:id/accept': {
+    actions: ['invitation.accepted', 'member.added'],
+    run: async (w, call) => {
+      const address = email();
+      await invite(w, address);
+      const user = await createUser(ctx.app, { email: address });
+      const mine = (await ok(as(ctx.app, user)({ method: 'GET', url: '/v1/me/invitations' }))) as {
+        invitations: { id: string }[];
+      };
+      const id = mine.invitations[0]?.id;
+      if (!id) throw new Error('no pending invitation for the new account');
+      return call(user)({ method: 'POST', url: `/v1/me/invitations/${id}/accept` });
+    },
+  },
   'POST /v1/workspaces/:workspaceId/api-keys': {
     actions: ['api_key.created'],
     run: (w, call) =>
