@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildApp } from '../packages/server/src/app';
-import { testConfig } from '../packages/server/src/config';
+import { type Config, testConfig } from '../packages/server/src/config';
 
 /** Where screenshots go (gitignored); the best are copied to docs/screenshots by hand. */
 export const ARTIFACTS = path.resolve(import.meta.dirname, 'artifacts');
@@ -12,7 +12,7 @@ export const ARTIFACTS = path.resolve(import.meta.dirname, 'artifacts');
 /** Debian's Chromium, never a downloaded browser (no network here: ARCHITECTURE, issue 8). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -31,23 +31,32 @@ export interface RunningServer {
 }
 
 /**
- * The real Atrium server, in-process, on an in-memory PGlite, listening on a
+ * The real Atrium server, in-process (configuration overrides may depend on its URL), on an in-memory PGlite, listening on a
  * free loopback port and serving the built console (packages/console/dist).
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(
+  options: { port?: number; config?: (url: string) => Partial<Config> } = {},
+): Promise<RunningServer> {
   // The public URL (used in email links) must name the port before the app is built, so pick a
-  // free port first; if another process takes it in between, try another.
+  // free port first (unless one is given); if another process takes it in between, try another.
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const url = `http://127.0.0.1:${port}`;
-    const config = testConfig({ port, host: '127.0.0.1', publicUrl: url, mode: 'development' });
+    const config = testConfig({
+      port,
+      host: '127.0.0.1',
+      publicUrl: url,
+      mode: 'development',
+      ...options.config?.(url),
+    });
     const app = await buildApp(config, { logger: false });
     try {
       await app.listen({ port, host: '127.0.0.1' });
       return { app, url, close: () => app.close() };
     } catch (err) {
       await app.close();
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw err;
+      const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      if (!taken || options.port !== undefined || attempt >= 5) throw err;
     }
   }
 }

@@ -12,10 +12,27 @@ export function safeNext(next: string | null): string {
   return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
+/** Why single sign-on failed, in words (the server redirects with `?ssoError=<reason>`). */
+const SSO_ERRORS: Record<string, string> = {
+  email_missing: 'The identity provider did not share your email address.',
+  email_unverified: 'The identity provider has not verified your email address.',
+  flow_expired: 'The sign-in took too long. Try again.',
+  state_mismatch: 'The sign-in could not be matched to this browser. Try again.',
+  provider_error: 'The identity provider answered with an error. Try again, or sign in with your password.',
+};
+
+/** The SSO error reason, on this page's query or on the page we were sent from. */
+function ssoErrorOf(params: URLSearchParams, next: string): string | null {
+  return params.get('ssoError') ?? new URLSearchParams(next.split('?')[1] ?? '').get('ssoError');
+}
+
 /** Password sign-in, plus the SSO button when GET /v1/auth/providers says SSO is configured. */
 export function SignInPage() {
   const [params] = useSearchParams();
-  const next = safeNext(params.get('next'));
+  const rawNext = safeNext(params.get('next'));
+  const ssoError = ssoErrorOf(params, rawNext);
+  // After an SSO failure, go home rather than back to the error.
+  const next = ssoError ? '/' : rawNext;
   const navigate = useNavigate();
   const providers = useProviders();
   const sso = ssoOf(providers.data);
@@ -51,10 +68,10 @@ export function SignInPage() {
         </>
       }
     >
-      {params.get('sso') === 'failed' && (
+      {ssoError && (
         <ErrorAlert
           title="Single sign-on failed"
-          error={new Error('Try again, or sign in with your password.')}
+          error={new Error(SSO_ERRORS[ssoError] ?? 'Try again, or sign in with your password.')}
         />
       )}
       <form onSubmit={submit} noValidate>
