@@ -409,6 +409,52 @@ describe('the Users tab, in Chromium', () => {
     await shot(admin, '20-agent');
   });
 
+  it('the invitee resets their password, creates a workspace and switches between workspaces', async () => {
+    await invitee.goto(`${workspaceUrl}/agents`);
+    await invitee.getByRole('button', { name: `Account menu for ${INVITEE.name}` }).click();
+    await invitee.getByRole('menuitem', { name: 'Sign out' }).click();
+    await invitee.waitForURL(/\/sign-in/);
+    await invitee.getByRole('link', { name: 'Forgot your password?' }).click();
+    await invitee.getByRole('textbox', { name: 'Email', exact: true }).fill(INVITEE.email);
+    await invitee.getByRole('button', { name: 'Email me a link' }).click();
+    await invitee.getByText('Check your inbox').waitFor();
+
+    await admin.goto('/dev/mailbox');
+    await admin.getByLabel('Filter by recipient').fill(INVITEE.email);
+    await admin.locator(`[data-mail-to="${INVITEE.email}"]`).first().waitFor();
+    await admin
+      .locator(`[data-mail-to="${INVITEE.email}"]`)
+      .filter({ hasText: /password/i })
+      .first()
+      .click();
+    const resetLink = await admin
+      .getByTestId('mail-body')
+      .locator('a[data-mail-link]')
+      .first()
+      .getAttribute('href');
+    expect(resetLink).toMatch(/\/reset-password#token=/);
+
+    const NEW_PASSWORD = 'a brand new passphrase for max';
+    await invitee.goto(resetLink!);
+    await invitee.getByRole('textbox', { name: 'New password', exact: true }).fill(NEW_PASSWORD);
+    await invitee.getByRole('button', { name: 'Set password' }).click();
+    await invitee.waitForURL(/\/sign-in/);
+    await invitee.getByRole('textbox', { name: 'Email', exact: true }).fill(INVITEE.email);
+    await invitee.getByRole('textbox', { name: 'Password', exact: true }).fill(NEW_PASSWORD);
+    await invitee.getByRole('button', { name: 'Sign in' }).click();
+    await invitee.waitForURL(new RegExp(`${workspaceUrl}/agents$`));
+
+    await invitee.getByRole('button', { name: /^Workspace: Acme Support/ }).click();
+    await invitee.getByRole('menuitem', { name: 'Create a workspace' }).click();
+    await invitee.getByRole('textbox', { name: 'Workspace name', exact: true }).fill('Max Lab');
+    await invitee.getByRole('button', { name: 'Create workspace' }).click();
+    await invitee.getByRole('heading', { name: 'Max Lab' }).waitFor();
+    await invitee.getByRole('button', { name: /^Workspace: Max Lab/ }).click();
+    await invitee.getByRole('menuitem', { name: /Acme Support/ }).click();
+    await invitee.waitForURL(new RegExp(`${workspaceUrl}/agents$`));
+    await invitee.getByRole('heading', { name: WORKSPACE }).waitFor();
+  });
+
   it('left no error in the browser console', () => {
     expect(watch.errors).toEqual([]);
   });
