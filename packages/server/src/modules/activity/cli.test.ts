@@ -73,6 +73,16 @@ describe('atrium audit verify', () => {
     expect(io.lines[0]).toMatch(/the global chain is intact/);
   });
 
+  it('--all verifies every chain and exits 1 when one is broken', async () => {
+    const ok = capture();
+    const before = await auditCommand(['verify', '--all'], ctx.app.db, ok);
+    expect(ok.lines.at(-1)).toMatch(/chain\(s\) verified/);
+    // The first test broke one workspace's chain on purpose.
+    expect(before).toBe(1);
+    expect(ok.lines.filter((l) => l.includes('BROKEN'))).toHaveLength(1);
+    expect(ok.lines.some((l) => l.includes('the global chain is intact'))).toBe(true);
+  });
+
   it('exits 2 on bad usage or an unknown workspace', async () => {
     for (const args of [['verify'], ['verify', '--workspace', 'nope'], ['frobnicate']]) {
       const io = capture();

@@ -9,6 +9,7 @@ export const AUDIT_HELP = `Usage: atrium audit <command>
 Commands:
   verify --workspace <id>   verify a workspace's activity-log hash chain
   verify --global           verify the chain of account-level events (sign-ins, …)
+  verify --all              verify every chain (each workspace that has entries, and the global one)
   purge                     purge every workspace's entries older than its retention period
 Options:
   --json                    print the report as JSON
@@ -52,12 +53,13 @@ export async function auditCommand(args: string[], db: Kysely<DB>, io: AuditOutp
   const asJson = rest.includes('--json');
   const options = rest.filter((a) => a !== '--json');
   if (sub === 'verify') {
+    if (options.length === 1 && options[0] === '--all') return verifyAll(db, io, asJson);
     let workspaceId: string | null;
     if (options.length === 1 && options[0] === '--global') workspaceId = null;
     else if (options.length === 2 && options[0] === '--workspace' && UUID.test(options[1] ?? '')) {
       workspaceId = (options[1] ?? '').toLowerCase();
     } else {
-      io.err(`atrium audit verify: give --workspace <uuid> or --global\n\n${AUDIT_HELP}`);
+      io.err(`atrium audit verify: give --workspace <uuid>, --global or --all\n\n${AUDIT_HELP}`);
       return 2;
     }
     if (workspaceId !== null && !(await chainExists(db, workspaceId))) {
@@ -86,6 +88,23 @@ export async function auditCommand(args: string[], db: Kysely<DB>, io: AuditOutp
   }
   io.err(AUDIT_HELP);
   return sub === undefined || sub === '--help' || sub === 'help' ? 0 : 2;
+}
+
+/** Every chain with entries or a checkpoint, one line (or JSON report) each; exit 1 if any is broken. */
+async function verifyAll(db: Kysely<DB>, io: AuditOutput, asJson: boolean): Promise<number> {
+  const chains = new Set<string | null>();
+  for (const table of ['activity_log', 'activity_checkpoints'] as const) {
+    const rows = await db.selectFrom(table).select('workspace_id').distinct().execute();
+    for (const r of rows) chains.add(r.workspace_id);
+  }
+  let broken = 0;
+  for (const ws of [...chains].sort((a, b) => (a ?? '').localeCompare(b ?? ''))) {
+    const report = await verifyChain(db, ws);
+    if (!report.intact) broken++;
+    io.out(asJson ? JSON.stringify(report) : describe(report));
+  }
+  if (!asJson) io.out(`atrium: ${chains.size} chain(s) verified, ${broken} broken`);
+  return broken ? 1 : 0;
 }
 
 /** A workspace exists, or did and left entries (the log outlives deleted workspaces). */
