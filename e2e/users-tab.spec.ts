@@ -326,6 +326,30 @@ describe('the Users tab, in Chromium', () => {
     await shot(admin, '14-activity');
   });
 
+  it('invitations to chosen agents can be resent and revoked', async () => {
+    const LEE = 'lee@acme.test';
+    await admin.goto(`${workspaceUrl}/users`);
+    await admin.getByRole('button', { name: 'Invite people' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Invite people' });
+    await dialog.getByLabel('Email addresses').fill(LEE);
+    await dialog.getByLabel('Email addresses').press('Enter');
+    await dialog.locator('label', { hasText: 'Specific agents' }).click();
+    await choose(admin, 'Agents', 'Support Concierge');
+    await admin.keyboard.press('Escape');
+    await choose(admin, 'Permissions', 'Content editor');
+    await dialog.getByRole('button', { name: 'Send invitation' }).click();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    const row = admin.locator(`[data-invitation="${LEE}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Support Concierge');
+
+    await row.getByRole('button', { name: `Resend the invitation to ${LEE}` }).click();
+    await admin.getByText('Invitation sent again').waitFor();
+    await row.getByRole('button', { name: `Revoke the invitation to ${LEE}` }).click();
+    await admin.getByText('Invitation revoked').waitFor();
+    await row.waitFor({ state: 'detached' });
+  });
+
   it('the other tabs render: API keys (secret shown once) and the agent page', async () => {
     await admin.goto(`${workspaceUrl}/api-keys`);
     await admin.getByRole('button', { name: 'Create API key' }).click();
