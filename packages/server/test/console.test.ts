@@ -9,7 +9,10 @@ import { useTestApp } from './harness';
 // access, so the app did not start once packages/console/dist existed.
 const dir = mkdtempSync(path.join(tmpdir(), 'atrium-console-'));
 mkdirSync(path.join(dir, 'assets'));
-writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Atrium console</title><div id="root"></div>');
+writeFileSync(
+  path.join(dir, 'index.html'),
+  '<!doctype html><title>Atrium console</title><div id="root"></div>',
+);
 writeFileSync(path.join(dir, 'assets', 'app.js'), 'console.log("atrium")');
 
 describe('serving the built console', () => {
@@ -20,7 +23,11 @@ describe('serving the built console', () => {
     const root = await ctx.app.inject({ method: 'GET', url: '/' });
     expect(root.statusCode).toBe(200);
     expect(root.body).toContain('Atrium console');
-    const deep = await ctx.app.inject({ method: 'GET', url: '/w/123/users', headers: { accept: 'text/html' } });
+    const deep = await ctx.app.inject({
+      method: 'GET',
+      url: '/w/123/users',
+      headers: { accept: 'text/html' },
+    });
     expect(deep.statusCode).toBe(200);
     expect(deep.body).toContain('Atrium console');
   });
@@ -33,7 +40,11 @@ describe('serving the built console', () => {
   });
 
   it('still answers unknown API paths and missing files with a 404 problem', async () => {
-    const api = await ctx.app.inject({ method: 'GET', url: '/v1/nothing-here', headers: { accept: 'text/html' } });
+    const api = await ctx.app.inject({
+      method: 'GET',
+      url: '/v1/nothing-here',
+      headers: { accept: 'text/html' },
+    });
     expect(api.statusCode).toBe(404);
     expect(api.json()).toMatchObject({ code: 'not_found' });
     const file = await ctx.app.inject({ method: 'GET', url: '/assets/missing.js' });
