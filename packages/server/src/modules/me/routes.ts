@@ -106,7 +106,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      await resendVerification(app.db, app.config, userOf(req));
+      await resendVerification(app.db, app.config, userOf(req), originOf(req));
       return reply.status(202).send({ status: 'accepted' as const });
     },
   );

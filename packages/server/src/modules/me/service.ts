@@ -125,12 +125,25 @@ export async function changePassword(
 }
 
 /** Sends a fresh verification link (earlier links stay valid until they expire). */
-export async function resendVerification(db: Db, config: Config, me: Me): Promise<void> {
+export async function resendVerification(
+  db: Db,
+  config: Config,
+  me: Me,
+  origin: RequestOrigin,
+): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const user = await tx.selectFrom('users').selectAll().where('id', '=', me.userId).executeTakeFirst();
     if (!user) throw notFound('user');
     if (user.email_verified_at) throw problem('conflict', 'This email address is already verified');
     await sendVerification(tx, config, user);
+    // Every change is audited (SPEC §5): a new link kills the previous one.
+    await recordActivity(tx, {
+      workspaceId: null,
+      actor: actor(me),
+      action: 'auth.verification_email_sent',
+      target: { type: 'user', id: me.userId },
+      origin,
+    });
   });
 }
 
