@@ -126,6 +126,8 @@ function CreateKeyDialog({
     <Modal
       opened={opened}
       onClose={close}
+      // The secret is shown once: a stray click outside must not throw it away.
+      closeOnClickOutside={secret === null}
       title={secret ? 'Your new API key' : 'Create an API key'}
       size={secret ? 'lg' : 'xl'}
     >

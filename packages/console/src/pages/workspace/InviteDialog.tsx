@@ -65,6 +65,9 @@ export function InviteDialog({
   const presets = usePresets(workspace.id);
   const manageableAgents = (agents.data ?? []).filter((a) => isAdmin || a.can?.['agent.manage']);
   const [emails, setEmails] = useState<string[]>([]);
+  // What is typed but not yet turned into a pill counts too: "a@x.com, b@y.com" then Send.
+  const [typing, setTyping] = useState('');
+  const pending = splitEmails([...emails, typing]);
   const [target, setTarget] = useState<'workspace' | 'agents'>(isAdmin ? 'workspace' : 'agents');
   const [agentIds, setAgentIds] = useState<string[]>([]);
   const [role, setRole] = useState<string>('member');
@@ -77,6 +80,7 @@ export function InviteDialog({
 
   function reset() {
     setEmails([]);
+    setTyping('');
     setAgentIds([]);
     setError(null);
     setResults(null);
@@ -96,7 +100,7 @@ export function InviteDialog({
         : { presetId: grant.replace(/^preset:/, '') };
 
   async function submit() {
-    const list = splitEmails(emails);
+    const list = pending;
     setBusy(true);
     setError(null);
     try {
@@ -133,7 +137,7 @@ export function InviteDialog({
     }
   }
 
-  const valid = splitEmails(emails).length > 0 && (target === 'workspace' || agentIds.length > 0);
+  const valid = pending.length > 0 && (target === 'workspace' || agentIds.length > 0);
 
   return (
     <Modal opened={opened} onClose={close} title="Invite people" size="xl">
@@ -162,8 +166,10 @@ export function InviteDialog({
           <TagsInput
             label="Email addresses"
             description="Type or paste one or many addresses; press Enter or comma between them."
-            placeholder="alex@example.com"
+            placeholder={emails.length ? undefined : 'alex@example.com'}
             value={emails}
+            searchValue={typing}
+            onSearchChange={setTyping}
             onChange={(v) => setEmails(splitEmails(v))}
             splitChars={[',', ' ', ';']}
             clearable
@@ -254,8 +260,7 @@ export function InviteDialog({
               Cancel
             </Button>
             <Button onClick={submit} loading={busy} disabled={!valid}>
-              Send{' '}
-              {splitEmails(emails).length > 1 ? `${splitEmails(emails).length} invitations` : 'invitation'}
+              Send {pending.length > 1 ? `${pending.length} invitations` : 'invitation'}
             </Button>
           </Group>
         </Stack>
