@@ -143,7 +143,7 @@ describe('the Users tab, in Chromium', () => {
     await admin.getByTestId('mail-body').locator('a[data-mail-link]').first().click();
     await admin.getByText('Email confirmed').waitFor();
     await admin.waitForURL(new RegExp(`${workspaceUrl}/agents$`));
-    expect(await admin.getByText('Confirm your email address').count()).toBe(0);
+    await admin.getByText('Confirm your email address').waitFor({ state: 'detached' });
   });
 
   it('the invitee signs up through the link in the email', async () => {
@@ -157,6 +157,7 @@ describe('the Users tab, in Chromium', () => {
     await invitee.waitForURL(new RegExp(`${workspaceUrl}/agents$`));
     await invitee.getByText('You have no permissions here yet').waitFor();
     // A member does not see the admin-only tabs (SPEC §2).
+    await invitee.getByRole('tab', { name: 'Users' }).waitFor();
     expect(await invitee.getByRole('tab', { name: 'API Keys' }).count()).toBe(0);
     expect(await invitee.getByRole('tab', { name: 'Activity' }).count()).toBe(0);
   });
@@ -389,7 +390,7 @@ describe('the Users tab, in Chromium', () => {
     ).toBe('edit');
     await admin.getByText('Unsaved changes').waitFor();
     await admin.getByRole('button', { name: 'Discard' }).click();
-    expect(await admin.getByText('Unsaved changes').count()).toBe(0);
+    await admin.getByText('Unsaved changes').waitFor({ state: 'detached' });
   });
 
   it('is usable at 1024 px wide', async () => {
