@@ -186,4 +186,33 @@ describe('changing members', () => {
     });
     expect(patch.statusCode).toBe(403);
   });
+
+  it('two admins demoting each other at once leave exactly one admin', async () => {
+    const a = await createUser(ctx.app);
+    const ws = await createWorkspace(ctx.app, a);
+    const b = await addMember(ctx.app, a, ws.id, { role: 'admin' });
+    const demote = (actor: typeof a, target: typeof a) =>
+      as(
+        ctx.app,
+        actor,
+      )({
+        method: 'PATCH',
+        url: `/v1/workspaces/${ws.id}/members/${target.id}`,
+        payload: { role: 'member', confirmReset: true },
+      });
+    const results = await Promise.all([demote(a, b), demote(b, a)]);
+    // One wins. The other is refused: 409 last_admin when both passed the guard while both were
+    // admins (the workspace lock serialises the check), or 403 when it arrived after the first
+    // committed and its sender was no longer an admin.
+    const codes = results.map((r) => r.statusCode).sort();
+    expect(codes[0]).toBe(200);
+    expect([403, 409]).toContain(codes[1]);
+    const admins = await ctx.app.db
+      .selectFrom('workspace_members')
+      .select('user_id')
+      .where('workspace_id', '=', ws.id)
+      .where('role', '=', 'admin')
+      .execute();
+    expect(admins).toHaveLength(1);
+  });
 });
