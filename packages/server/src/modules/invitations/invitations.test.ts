@@ -228,4 +228,26 @@ describe('invitations', () => {
     expect(json(again).code).toBe('invitation_used');
     expect(json(await asUser({ method: 'GET', url: '/v1/me/invitations' })).invitations).toEqual([]);
   });
+
+  it('a link accepted twice at once joins once', async () => {
+    const admin = await createUser(ctx.app);
+    const ws = await createWorkspace(ctx.app, admin);
+    const email = `race-${stamp()}@example.com`;
+    await as(
+      ctx.app,
+      admin,
+    )({ method: 'POST', url: `/v1/workspaces/${ws.id}/invitations`, payload: { emails: [email] } });
+    const token = await tokenFor(email);
+    const accept = () =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token, name: 'Racer', password: 'a long enough passphrase 42' },
+      });
+    const results = await Promise.all([accept(), accept()]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 410]);
+    expect(results.map((r) => json(r).code).filter(Boolean)).toEqual(['invitation_used']);
+    const users = await ctx.app.db.selectFrom('users').select('id').where('email', '=', email).execute();
+    expect(users).toHaveLength(1);
+  });
 });
