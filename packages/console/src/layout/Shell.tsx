@@ -21,9 +21,17 @@ import { signOut, useMe } from '../api/session';
 import { RoleBadge } from '../components/badges';
 import { Logo } from '../components/Logo';
 
-/** Whether the server runs in development mode: the dev mailbox answers only then (404 in production). */
+/** Loopback hosts, where development servers run. */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Whether the server runs in development mode: the dev mailbox answers only
+ * then (404 in production). Asked only on loopback hosts, so a production
+ * console never logs the probe's 404 in the browser console.
+ */
 export function useDevMode(): boolean {
   const q = useQuery({
+    enabled: LOCAL_HOSTS.has(window.location.hostname),
     queryKey: ['dev-mailbox-probe'],
     queryFn: async () => {
       await api('/v1/dev/mailbox');
