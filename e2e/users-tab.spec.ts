@@ -434,6 +434,24 @@ describe('the Users tab, in Chromium', () => {
     await shot(admin, '20-agent');
   });
 
+  it('a member reads the Users tab but cannot change anyone, themselves included', async () => {
+    await invitee.goto(`${workspaceUrl}/users`);
+    await invitee.locator(`[data-member="${ADMIN.email}"]`).waitFor();
+    expect(await invitee.getByRole('button', { name: 'Invite people' }).count()).toBe(0);
+    expect(await invitee.getByRole('checkbox').count()).toBe(0);
+    await invitee.getByRole('link', { name: INVITEE.name }).click();
+    await invitee.getByText('This is you. Nobody edits their own role or permissions').waitFor();
+    expect(await invitee.getByRole('button', { name: 'Save permissions' }).count()).toBe(0);
+    expect(await invitee.locator('[data-area] [role="radiogroup"]').count()).toBe(0);
+    const role = invitee.getByRole('combobox', { name: 'Workspace role' });
+    expect(
+      await role
+        .or(invitee.getByRole('textbox', { name: 'Workspace role' }))
+        .first()
+        .isDisabled(),
+    ).toBe(true);
+  });
+
   it('the invitee resets their password, creates a workspace and switches between workspaces', async () => {
     await invitee.goto(`${workspaceUrl}/agents`);
     await invitee.getByRole('button', { name: `Account menu for ${INVITEE.name}` }).click();
