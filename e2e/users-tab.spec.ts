@@ -498,6 +498,31 @@ describe('the Users tab, in Chromium', () => {
     await invitee.getByRole('heading', { name: WORKSPACE }).waitFor();
   });
 
+  it('a member who creates an agent manages its users, and invites to it only', async () => {
+    await invitee.goto(`${workspaceUrl}/agents`);
+    await invitee.getByRole('button', { name: 'Create agent' }).click();
+    await invitee.getByRole('textbox', { name: 'Name', exact: true }).fill('Max Bot');
+    await invitee.getByRole('dialog').getByRole('button', { name: 'Create agent' }).click();
+    await invitee.getByRole('heading', { name: 'Max Bot' }).waitFor();
+    // The creator is the agent's admin (SPEC §2) and gets its users panel.
+    await invitee.getByRole('table', { name: 'Users of this agent' }).getByText(INVITEE.email).waitFor();
+
+    await invitee.goto(`${workspaceUrl}/users`);
+    await invitee.getByRole('button', { name: 'Invite people' }).click();
+    const dialog = invitee.getByRole('dialog', { name: 'Invite people' });
+    // Not a workspace admin: only agent invitations, to their own agents.
+    expect(await dialog.getByRole('radio', { name: 'The whole workspace' }).isDisabled()).toBe(true);
+    await dialog
+      .getByRole('combobox', { name: 'Agents' })
+      .or(dialog.getByRole('textbox', { name: 'Agents' }))
+      .first()
+      .click();
+    const options = await invitee.getByRole('option').allTextContents();
+    expect(options).toEqual(['Max Bot']);
+    await invitee.keyboard.press('Escape');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('left no error in the browser console', () => {
     expect(watch.errors).toEqual([]);
   });
