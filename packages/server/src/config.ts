@@ -122,7 +122,8 @@ function oidcConfig(env: Env): Config['oidc'] {
   if (preset !== null && !OIDC_PRESETS[preset]) {
     throw new ConfigError('OIDC_PROVIDER', `must be one of ${Object.keys(OIDC_PRESETS).join(', ')}`);
   }
-  const issuer = url(env, 'OIDC_ISSUER', ['https:', 'http:']) ?? (preset ? OIDC_PRESETS[preset]?.issuer : null);
+  const issuer =
+    url(env, 'OIDC_ISSUER', ['https:', 'http:']) ?? (preset ? OIDC_PRESETS[preset]?.issuer : null);
   if (!issuer) return null;
   const clientId = optional(env, 'OIDC_CLIENT_ID');
   if (!clientId) throw new ConfigError('OIDC_CLIENT_ID', 'is required when SSO is configured');

@@ -9,9 +9,12 @@ describe('error code registry', () => {
     [...doc.matchAll(/^\|\s*`([a-z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => [m[1] as string, Number(m[2])]),
   );
 
-  it.each(Object.entries(ERROR_CODES))('%s is documented in docs/errors.md with its status', (code, { status }) => {
-    expect(documented.get(code)).toBe(status);
-  });
+  it.each(Object.entries(ERROR_CODES))(
+    '%s is documented in docs/errors.md with its status',
+    (code, { status }) => {
+      expect(documented.get(code)).toBe(status);
+    },
+  );
 
   it('documents no code that does not exist', () => {
     expect([...documented.keys()].filter((c) => !(c in ERROR_CODES))).toEqual([]);
