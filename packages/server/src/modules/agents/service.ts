@@ -5,6 +5,7 @@ import { notFound, problem } from '../../errors';
 import { enqueueEmail } from '../../mail/outbox';
 import { bumpRevision } from '../access/revision';
 import { recordActivity } from '../activity/record';
+import { onAgentApproved } from '../billing/service';
 import { addedToWorkspaceTemplate } from '../invitations/templates';
 import { ensureWorkspaceMember } from '../members/service';
 import {
@@ -149,6 +150,9 @@ export async function createAgent(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    // A paid agent approved at creation (a workspace admin's own) starts its subscription now.
+    if (status === 'approved')
+      await onAgentApproved(tx, { id: agent.id, workspace_id: state.workspaceId, plan: input.plan });
     await tx
       .insertInto('agent_members')
       .values({
@@ -238,6 +242,9 @@ export async function updateAgent(
         after: { plan: patch.plan, status },
         origin: ctx.origin,
       });
+      if (status === 'approved') {
+        await onAgentApproved(tx, { id: agentId, workspace_id: state.workspaceId, plan: patch.plan });
+      }
       changed = true;
     }
     return { revision: changed ? await bumpRevision(tx, state.workspaceId) : state.revision };
@@ -273,6 +280,10 @@ export async function decideAgent(
       .set({ status: decision, updated_at: sql`now()` })
       .where('id', '=', agentId)
       .execute();
+    // SPEC §4: the paid agent's subscription becomes active when it is approved.
+    if (decision === 'approved') {
+      await onAgentApproved(tx, { id: agent.id, workspace_id: state.workspaceId, plan: agent.plan });
+    }
     await recordActivity(tx, {
       workspaceId: state.workspaceId,
       actor: ctx.actor,

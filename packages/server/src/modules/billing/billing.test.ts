@@ -223,10 +223,14 @@ describe('workspace admins (seed 004: full billing admin privileges)', () => {
     const approved = await admin({ method: 'POST', url: agentUrl(c, c.agentId, 'approve') });
     expect(approved.statusCode, approved.body).toBe(200);
     expect(json(await plan())).toMatchObject({ status: 'approved', subscriptionStatus: 'active' });
-    const subs = json<{ subscriptions: { agentId: string; status: string }[] }>(
+    const subs = json<{ subscriptions: { agentId: string; status: string; activatedAt: string | null }[] }>(
       await admin({ method: 'GET', url: ws(c, 'subscriptions') }),
     );
     expect(subs.subscriptions).toMatchObject([{ agentId: c.agentId, status: 'active' }]);
+    // The approval itself starts the subscription (invoices count from then).
+    const activatedAt = subs.subscriptions[0]?.activatedAt;
+    expect(activatedAt).not.toBeNull();
+    expect(Date.now() - new Date(activatedAt ?? 0).getTime()).toBeLessThan(60_000);
   });
 
   it('a workspace admin can attach a payment method to an agent', async () => {
