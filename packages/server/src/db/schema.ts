@@ -6,6 +6,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
  * a migration under `migrations/`.
  */
 
+/** A timestamptz read as a Date; optional on insert (the column defaults to now() or is set by the code). */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 /** jsonb columns: written as JSON text or objects, read back parsed. */
@@ -29,8 +30,8 @@ export interface UsersTable {
   password_hash: string | null;
   email_verified_at: NullableTimestamp;
   last_active_at: NullableTimestamp;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface WorkspacesTable {
@@ -39,8 +40,8 @@ export interface WorkspacesTable {
   /** Bumped in the same transaction as every change to access (SPEC §3). */
   revision: Generated<number>;
   created_by: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface WorkspaceMembersTable {
@@ -50,8 +51,8 @@ export interface WorkspaceMembersTable {
   agent_access: 'all' | 'assigned';
   matrix: NullableJson<MatrixJson>;
   preset_id: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface AgentsTable {
@@ -63,8 +64,8 @@ export interface AgentsTable {
   created_by: string | null;
   /** Who last asked for a paid plan (0003); they can never approve it themselves. */
   approval_requested_by: ColumnType<string | null, string | null | undefined, string | null>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface AgentMembersTable {
@@ -74,8 +75,8 @@ export interface AgentMembersTable {
   role: AgentRoleColumn;
   matrix: NullableJson<MatrixJson>;
   preset_id: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface PresetsTable {
@@ -86,8 +87,8 @@ export interface PresetsTable {
   matrix: Json<MatrixJson>;
   version: Generated<number>;
   created_by: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 /** Every version of a custom preset is kept so two can be compared (SPEC §2). */
@@ -99,14 +100,14 @@ export interface PresetVersionsTable {
   description: string;
   matrix: Json<MatrixJson>;
   created_by: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface WorkspacePoliciesTable {
   workspace_id: string;
   /** Named policies switched on: embedding_disabled, conversations_hidden, security_enforced. */
   named: Json<string[]>;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface PolicyCapsTable {
@@ -115,7 +116,7 @@ export interface PolicyCapsTable {
   permission: string;
   max_level: 'none' | 'read' | 'edit';
   agent_id: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface ApiKeysTable {
@@ -134,7 +135,7 @@ export interface ApiKeysTable {
   last_used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
   created_by: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export type ActorType = 'user' | 'api_key' | 'system';
@@ -175,10 +176,10 @@ export interface OutboxTable {
   template: string;
   status: Generated<'pending' | 'sent' | 'failed'>;
   attempts: Generated<number>;
-  next_attempt_at: Generated<Timestamp>;
+  next_attempt_at: Timestamp;
   last_error: string | null;
   sent_at: NullableTimestamp;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 /** A signed-in browser (issue 4). The cookie holds the token; only its SHA-256 is stored. */
@@ -266,8 +267,8 @@ export interface InvitationsTable {
   accepted_by: string | null;
   revoked_at: NullableTimestamp;
   sent_count: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 /** Per-workspace activity-log settings (migration 0004). */
@@ -275,7 +276,7 @@ export interface ActivitySettingsTable {
   workspace_id: string;
   /** Entries older than this many days are purged; null keeps them forever. */
   retention_days: number | null;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 /** Where a chain starts after a purge: seq and hash of the last purged entry. Insert-only. */
@@ -285,7 +286,7 @@ export interface ActivityCheckpointsTable {
   seq: number;
   hash: string;
   purged_count: number;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 /** Per-agent settings (migration 0005): persona, widget branding, privacy. */
