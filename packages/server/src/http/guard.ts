@@ -99,7 +99,8 @@ export const guardPlugin = fp(async (app: FastifyInstance) => {
           `Route ${route.method} ${route.url} declares no access (config.access): see http/access.ts`,
         );
       }
-      route.config = { ...config, access: { kind: 'public' } } as typeof route.config;
+      // Static files and the API docs UI: public, and never worth a session lookup.
+      route.config = { ...config, access: { kind: 'public' }, anonymous: true } as typeof route.config;
     }
     const declared = (route.config as { access: RouteAccess }).access;
     if (declared.kind === 'capability' && declared.orSelf && !route.url.includes(':userId')) {
@@ -124,6 +125,7 @@ export const guardPlugin = fp(async (app: FastifyInstance) => {
     const declared = req.routeOptions.config.access;
     if (!declared) throw problem('not_found');
     if (declared.kind === 'public') {
+      if ((req.routeOptions.config as { anonymous?: boolean }).anonymous) return;
       req.principal = await authenticate(req);
       return;
     }
