@@ -1,17 +1,13 @@
-import { compile, type WorkspaceState } from '@atrium/policy';
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema';
+import type { WorkspaceState } from '@atrium/policy';
 import type { ApiKeyCache } from './api-keys';
 import type { CachedAccess } from './cache';
-import { loadWorkspaceState } from './state';
 
 export type { CachedAccess } from './cache';
 
 /**
  * Hands out the access state of a workspace. Every guard and check goes
  * through here, so caching (and its invalidation on revision changes) lives
- * in one place: the app uses `AccessCache` (cache.ts); `readThroughSource`
- * is the uncached reference.
+ * in one place: the app uses `AccessCache` (cache.ts).
  */
 export interface AccessStateSource {
   /**
@@ -30,18 +26,4 @@ export interface AccessStateSource {
   /** Cached API-key resolutions, when this source caches (see api-keys.ts). */
   readonly apiKeys?: ApiKeyCache;
   close(): Promise<void>;
-}
-
-/** Reads through to the database on every call: always current, never cached. */
-export function readThroughSource(db: Kysely<DB>): AccessStateSource {
-  const current = async (workspaceId: string): Promise<CachedAccess | null> => {
-    const state = await loadWorkspaceState(db, workspaceId);
-    return state && { state, index: compile(state), revision: state.revision };
-  };
-  return {
-    get: (workspaceId) => loadWorkspaceState(db, workspaceId),
-    current,
-    forCheck: current,
-    async close() {},
-  };
 }
