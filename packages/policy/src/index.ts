@@ -15,6 +15,7 @@ export * from './capabilities';
 export * from './catalog';
 export * from './compiled';
 export * from './decide';
+export * from './grants';
 export * from './matrix';
 export * from './policies';
 export * from './presets';

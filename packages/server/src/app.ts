@@ -19,8 +19,10 @@ import { access } from './http/access';
 import { installErrorHandling, sendNotFound } from './http/errors';
 import { guardPlugin } from './http/guard';
 import { MODULE_ROUTES } from './modules';
+import './command/http';
 import { startAccessCache } from './modules/access/cache';
 import type { AccessStateSource } from './modules/access/service';
+import { loadWorkspaceState } from './modules/access/state';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -111,6 +113,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     'accessState',
     await startAccessCache(database, { maxWorkspaces: config.accessCacheWorkspaces }),
   );
+  app.decorate('commands', {
+    db: database.db,
+    accessState: app.accessState,
+    verifyAccessWrites: config.verifyCommands,
+    loadState: loadWorkspaceState,
+  });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', String(req.id));
   });

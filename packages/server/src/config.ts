@@ -44,6 +44,12 @@ export interface Config {
   oidc: { issuer: string; clientId: string; clientSecret: string | null; providerName: string } | null;
   /** Workspaces whose compiled access state each instance keeps in memory (LRU). */
   accessCacheWorkspaces: number;
+  /**
+   * Not an environment variable: the test harness turns it on so every
+   * command that bumps no revision is checked to have left the access state
+   * unchanged (command/command.ts).
+   */
+  verifyCommands: boolean;
   /** Minutes between automatic activity-log purges by retention period; 0 = off. */
   activityPurgeIntervalMinutes: number;
 }
@@ -164,6 +170,7 @@ export function loadConfig(env: Env = process.env): Config {
     consoleDir: str(env, 'ATRIUM_CONSOLE_DIR', path.resolve(import.meta.dirname, '../../console/dist')),
     invitationTtlDays: int(env, 'INVITATION_TTL_DAYS', 7, 1, 90),
     accessCacheWorkspaces: int(env, 'ATRIUM_ACCESS_CACHE_WORKSPACES', 1000, 1, 1_000_000),
+    verifyCommands: false,
     sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 24 * 30, 1, 24 * 366),
     sessionIdleHours: int(env, 'SESSION_IDLE_HOURS', 24 * 7, 1, 24 * 366),
     authRateLimitPerIp: int(env, 'AUTH_RATE_LIMIT_PER_IP', 30, 1, 1_000_000),
@@ -186,6 +193,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       AUTH_RATE_LIMIT_PER_IP: '100000',
       AUTH_RATE_LIMIT_PER_ACCOUNT: '100000',
     }),
+    verifyCommands: true,
     ...overrides,
   };
 }

@@ -44,6 +44,7 @@ export async function resolveApiKey(
       await db
         .updateTable('api_keys')
         .set({ last_used_at: sql`now()` })
+        .where('workspace_id', '=', hit.workspaceId)
         .where('id', '=', hit.apiKeyId)
         .execute();
     }
@@ -59,7 +60,12 @@ export async function resolveApiKey(
   if (row.expires_at && new Date(row.expires_at).getTime() <= now) return null;
   let lastUsedWrite = row.last_used_at ? new Date(row.last_used_at).getTime() : 0;
   if (now - lastUsedWrite > LAST_USED_INTERVAL_MS) {
-    await db.updateTable('api_keys').set({ last_used_at: sql`now()` }).where('id', '=', row.id).execute();
+    await db
+      .updateTable('api_keys')
+      .set({ last_used_at: sql`now()` })
+      .where('workspace_id', '=', row.workspace_id)
+      .where('id', '=', row.id)
+      .execute();
     lastUsedWrite = now;
   }
   cache?.set(

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { TenantWriteGuard } from '../command/tracking';
 import { PGliteDialect } from './pglite-dialect';
 import type { DB } from './schema';
 
@@ -43,7 +44,7 @@ async function openPGlite(target: { dataDir?: string; loadDataDir?: Blob }): Pro
     loadDataDir: target.loadDataDir,
     parsers: { [INT8_OID]: (v: string) => Number(v) },
   });
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite), plugins: [new TenantWriteGuard()] });
   return {
     kind: 'pglite',
     db,
@@ -62,7 +63,7 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new TenantWriteGuard()] });
   const listeners: pg.Client[] = [];
   return {
     kind: 'postgres',

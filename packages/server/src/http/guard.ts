@@ -12,8 +12,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { authenticate } from '../auth/authenticate';
 import { actorOf, type Principal } from '../auth/principal';
+import { recordDenial } from '../command/command';
+import { originOf } from '../command/http';
 import { problem } from '../errors';
-import { type RequestOrigin, recordActivity } from '../modules/activity/record';
 import { ADMINISTRATIVE_CAPABILITIES, type RouteAccess } from './access';
 
 /** The workspace (and agent) a guarded request acts in, resolved by the guard. */
@@ -51,15 +52,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Routes added by plugins we do not write (API docs UI, static console files): public by nature. */
 function isPluginRoute(url: string): boolean {
   return url === '/docs' || url.startsWith('/docs/') || url === '/*' || url.startsWith('/assets/');
-}
-
-export function originOf(req: FastifyRequest): RequestOrigin {
-  const ua = req.headers['user-agent'];
-  return {
-    ip: req.ip ?? null,
-    userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
-    requestId: String(req.id),
-  };
 }
 
 /** The scope resolved by the guard; only call from routes declaring a capability or permission. */
@@ -175,18 +167,22 @@ export const guardPlugin = fp(async (app: FastifyInstance) => {
   });
 });
 
-/** Refused administrative actions are recorded (SPEC §5), in a transaction of their own. */
+/** Refused administrative actions are recorded (docs/activity.md), in the one shape the command wrapper also uses. */
 async function auditDenial(req: FastifyRequest, capability: Capability): Promise<void> {
   if (!ADMINISTRATIVE_CAPABILITIES.includes(capability) || !req.scope) return;
-  const scope = req.scope;
-  await req.server.db.transaction().execute((tx) =>
-    recordActivity(tx, {
-      workspaceId: scope.workspaceId,
+  await recordDenial(
+    req.server.db,
+    {
+      workspaceId: req.scope.workspaceId,
+      agentId: req.scope.agentId,
       actor: actorOf(req.principal),
-      action: 'access.denied',
-      agentId: scope.agentId,
-      after: { capability, method: req.method, route: req.routeOptions.url },
       origin: originOf(req),
-    }),
+    },
+    {
+      reason: `This needs the ${capability} capability`,
+      capability,
+      method: req.method,
+      route: req.routeOptions.url ?? '',
+    },
   );
 }

@@ -1,7 +1,7 @@
 import { type CompiledWorkspace, compile, type WorkspaceState } from '@atrium/policy';
+import { REVISION_CHANNEL } from '../../command/revision';
 import type { Database } from '../../db';
 import { ApiKeyCache } from './api-keys';
-import { REVISION_CHANNEL } from './revision';
 import type { AccessStateSource } from './service';
 import { loadWorkspaceState } from './state';
 

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useTestApp } from '../../../test/harness';
+import { permissionDiff } from '../../audit/diff';
+import { GLOBAL_CHAIN, latestCheckpoint, REDACTED, recordActivity } from '../../audit/record';
 import { type Actor, SYSTEM_ACTOR } from '../../auth/principal';
-import { permissionDiff } from './diff';
 import { createPurgeJob } from './job';
-import { GLOBAL_CHAIN, latestCheckpoint, REDACTED, recordActivity } from './record';
 import { getRetention, purgeAll, purgeWorkspace } from './retention';
 import { exportStream, iterateActivity, searchActivity, toFilter } from './service';
 import { verifyChain } from './verify';
@@ -219,7 +219,7 @@ describe('tamper detection', () => {
       .where('workspace_id', '=', ws)
       .where('seq', '=', 2)
       .executeTakeFirstOrThrow();
-    const { entryHash } = await import('./record');
+    const { entryHash } = await import('../../audit/record');
     const { id: _id, prev_hash: _prev, hash: _hash, ...content } = row;
     const forged = entryHash(row.prev_hash, { ...content, seq: 2, actor_name: 'Mallory' });
     // ALTER TABLE … DISABLE TRIGGER: the other way a superuser gets around the trigger.

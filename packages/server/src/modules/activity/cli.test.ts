@@ -6,10 +6,10 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../../test/harness';
+import { recordActivity } from '../../audit/record';
 import { openDatabase } from '../../db';
 import { migrate } from '../../db/migrate';
 import { type AuditOutput, auditCommand } from './cli';
-import { recordActivity } from './record';
 
 const ctx = useTestApp({ consoleDir: '/nonexistent-console' });
 const run = promisify(execFile);

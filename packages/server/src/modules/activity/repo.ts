@@ -6,8 +6,8 @@ import {
   sql,
   type Transaction,
 } from 'kysely';
+import { chainKey, GLOBAL_CHAIN } from '../../audit/record';
 import type { ActivityEntry, ActorType, DB } from '../../db/schema';
-import { chainKey, GLOBAL_CHAIN } from './record';
 
 type Db = Kysely<DB> | Transaction<DB>;
 

@@ -1,7 +1,13 @@
 import { type Kysely, sql } from 'kysely';
+import {
+  chainKey,
+  latestCheckpoint,
+  lockChain,
+  type RequestOrigin,
+  recordActivity,
+} from '../../audit/record';
 import type { Actor } from '../../auth/principal';
 import type { DB } from '../../db/schema';
-import { chainKey, latestCheckpoint, lockChain, type RequestOrigin, recordActivity } from './record';
 
 const DAY_MS = 86_400_000;
 

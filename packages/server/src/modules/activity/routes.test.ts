@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { as, createUser, type TestUser } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
-import { bumpRevision } from '../access/revision';
-import { recordActivity } from './record';
+import { recordActivity } from '../../audit/record';
+import { bumpRevision } from '../../command/revision';
 
 // No console build: the static plugin's routes are not what these tests are about.
 const ctx = useTestApp({ consoleDir: '/nonexistent-console' });
@@ -354,7 +354,7 @@ describe('retention and purge over HTTP', () => {
         .where('workspace_id', '=', fresh)
         .orderBy('seq')
         .execute();
-      const { entryHash, GENESIS_HASH } = await import('./record');
+      const { entryHash, GENESIS_HASH } = await import('../../audit/record');
       let prev = GENESIS_HASH;
       for (const r of rows) {
         const created = new Date(Date.now() - 10 * 86_400_000 + Number(r.seq));

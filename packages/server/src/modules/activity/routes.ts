@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { recordActivity } from '../../audit/record';
 import { actorOf } from '../../auth/principal';
+import { originOf } from '../../command/http';
 import { access } from '../../http/access';
-import { originOf, scopeOf, userOf } from '../../http/guard';
+import { scopeOf, userOf } from '../../http/guard';
 import { startPurgeJob } from './job';
-import { recordActivity } from './record';
 import { getRetention, purgeWorkspace, setRetention } from './retention';
 import {
   ActivityPage,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
+import { chainKey, entryHash, GENESIS_HASH, GLOBAL_CHAIN, latestCheckpoint } from '../../audit/record';
 import type { DB } from '../../db/schema';
-import { chainKey, entryHash, GENESIS_HASH, GLOBAL_CHAIN, latestCheckpoint } from './record';
 
 /** Why an entry breaks the chain. */
 export type ChainFault =

@@ -1,9 +1,10 @@
 import { decide, type Level, levelRank, type Permission } from '@atrium/policy';
 import type { FastifyRequest } from 'fastify';
+import type { RequestOrigin } from '../../audit/record';
 import { type Actor, actorOf } from '../../auth/principal';
+import { originOf } from '../../command/http';
 import { notFound } from '../../errors';
-import { originOf, type RequestScope } from '../../http/guard';
-import type { RequestOrigin } from '../activity/record';
+import type { RequestScope } from '../../http/guard';
 
 /**
  * Small helpers shared by the agent-resources, billing and tickets modules.

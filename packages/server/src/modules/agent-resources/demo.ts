@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
+import { NO_ORIGIN } from '../../audit/record';
 import { SYSTEM_ACTOR } from '../../auth/principal';
 import type { DB } from '../../db/schema';
-import { NO_ORIGIN } from '../activity/record';
 import { createTestPaymentProvider } from '../billing/provider';
 import { addPaymentMethod, generateInvoice, updateProfile, updateSubscription } from '../billing/service';
 import { addComment, createTicket } from '../tickets/service';

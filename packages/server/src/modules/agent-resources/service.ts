@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { recordActivity } from '../../audit/record';
 import type { DB, TranscriptMessageJson } from '../../db/schema';
 import { type FieldIssue, notFound, problem, validationFailed } from '../../errors';
-import { recordActivity } from '../activity/record';
 import { isUuid, requireUuid, type WriteContext } from './context';
 import { maskPii } from './pii';
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { createUser, type TestUser } from '../../../test/factories';
 import { generateApiKey } from '../../auth/api-keys';
+import { bumpRevision } from '../../command/revision';
 import type { AgentPlan, AgentStatus, MatrixJson } from '../../db/schema';
-import { bumpRevision } from '../access/revision';
 
 /**
  * Test set-up for the issue-7 modules: a workspace with the people of seed

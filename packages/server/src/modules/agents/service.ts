@@ -1,13 +1,13 @@
 import { hasCapability, type Subject, type WorkspaceState } from '@atrium/policy';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { recordActivity } from '../../audit/record';
+import { bumpRevision } from '../../command/revision';
 import type { AgentPlan, AgentRoleColumn, AgentStatus, DB, MatrixJson } from '../../db/schema';
 import { notFound, problem } from '../../errors';
 import { enqueueEmail } from '../../mail/outbox';
-import { bumpRevision } from '../access/revision';
-import { recordActivity } from '../activity/record';
 import { onAgentApproved } from '../billing/service';
 import { addedToWorkspaceTemplate } from '../invitations/templates';
-import { ensureWorkspaceMember } from '../members/service';
+import { ensureWorkspaceMember } from '../members/repo';
 import {
   assertWithinOwnGrant,
   canBlock,

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../auth/principal';
+import { originOf } from '../../command/http';
 import { access } from '../../http/access';
-import { originOf, scopeOf } from '../../http/guard';
+import { scopeOf } from '../../http/guard';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from './service';
 
 const tags = ['api-keys'];

@@ -1,11 +1,11 @@
 import { isBuiltinPresetId, parseMatrix, type WorkspaceState } from '@atrium/policy';
 import { type Kysely, sql } from 'kysely';
+import { type RequestOrigin, recordActivity } from '../../audit/record';
 import { generateApiKey } from '../../auth/api-keys';
 import type { Actor } from '../../auth/principal';
+import { bumpRevision } from '../../command/revision';
 import type { ApiKey, DB, MatrixJson } from '../../db/schema';
 import { type FieldIssue, notFound, validationFailed } from '../../errors';
-import { bumpRevision } from '../access/revision';
-import { type RequestOrigin, recordActivity } from '../activity/record';
 
 type Db = Kysely<DB>;
 

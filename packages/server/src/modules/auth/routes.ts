@@ -3,8 +3,9 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { perAccountRateLimit, perIpRateLimit } from '../../auth/rate-limits';
 import { clearSessionCookies, setSessionCookies } from '../../auth/sessions';
+import { originOf } from '../../command/http';
 import { access } from '../../http/access';
-import { originOf, userOf } from '../../http/guard';
+import { userOf } from '../../http/guard';
 import {
   Accepted,
   Ok,

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { type RequestOrigin, recordActivity } from '../../audit/record';
 import { normalizeEmail } from '../../auth/email';
 import { hashPassword, verifyPassword } from '../../auth/password';
 import { passwordProblem } from '../../auth/password-policy';
@@ -10,7 +11,6 @@ import type { DB, User } from '../../db/schema';
 import { problem, validationFailed } from '../../errors';
 import { enqueueEmail } from '../../mail/outbox';
 import { passwordChangedTemplate, resetPasswordTemplate, verifyEmailTemplate } from '../../mail/templates';
-import { type RequestOrigin, recordActivity } from '../activity/record';
 
 export const VERIFY_EMAIL_TTL_HOURS = 24;
 export const RESET_PASSWORD_TTL_MINUTES = 60;

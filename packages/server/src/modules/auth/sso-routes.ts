@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { recordActivity } from '../../audit/record';
 import { oidcClient } from '../../auth/oidc';
 import { SYSTEM_ACTOR } from '../../auth/principal';
 import { perIpRateLimit } from '../../auth/rate-limits';
 import { setSessionCookies } from '../../auth/sessions';
+import { originOf } from '../../command/http';
 import { notFound } from '../../errors';
 import { access } from '../../http/access';
-import { originOf } from '../../http/guard';
-import { recordActivity } from '../activity/record';
 import { finishSso, SsoError, safeReturnTo, startSso } from './sso';
 
 /** Binds an SSO attempt to the browser that started it (HttpOnly, path-limited, 10 minutes). */

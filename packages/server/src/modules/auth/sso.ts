@@ -1,11 +1,11 @@
 import { type Kysely, sql } from 'kysely';
+import { type RequestOrigin, recordActivity } from '../../audit/record';
 import { normalizeEmail } from '../../auth/email';
 import { client, type OidcClient } from '../../auth/oidc';
 import { revokeUserSessions } from '../../auth/sessions';
 import { sha256 } from '../../auth/tokens';
 import type { Config } from '../../config';
 import type { DB } from '../../db/schema';
-import { type RequestOrigin, recordActivity } from '../activity/record';
 import { type SignedInResult, signInVerifiedUser } from './service';
 
 /** An SSO attempt must come back within this time. */

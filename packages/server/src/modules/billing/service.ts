@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { recordActivity } from '../../audit/record';
 import type { AgentPlan, AgentStatus, DB } from '../../db/schema';
 import { notFound, problem, validationFailed } from '../../errors';
-import { recordActivity } from '../activity/record';
 import { isUuid, requireUuid, type WriteContext } from '../agent-resources/context';
 import { type CardDetails, PaymentError, type PaymentProvider } from './provider';
 

@@ -1,9 +1,9 @@
 import { BUILTIN_PRESETS } from '@atrium/policy';
 import type { Kysely } from 'kysely';
+import { recordActivity } from '../../audit/record';
 import { hashPassword } from '../../auth/password';
 import { SYSTEM_ACTOR } from '../../auth/principal';
 import type { DB } from '../../db/schema';
-import { recordActivity } from '../activity/record';
 import { seedDemoResources } from '../agent-resources/demo';
 
 export const DEMO_ADMIN_EMAIL = 'admin@example.com';

@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { perIpRateLimit } from '../../auth/rate-limits';
 import { setSessionCookies } from '../../auth/sessions';
+import { originOf } from '../../command/http';
 import { access } from '../../http/access';
-import { originOf, scopeOf, userOf } from '../../http/guard';
+import { scopeOf, userOf } from '../../http/guard';
 import { settleRevisions, writeContext } from '../workspaces/common';
 import { WorkspaceParams } from '../workspaces/schema';
 import {

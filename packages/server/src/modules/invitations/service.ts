@@ -1,11 +1,13 @@
 import { hasCapability, type Subject, type WorkspaceState } from '@atrium/policy';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { type RequestOrigin, recordActivity } from '../../audit/record';
 import { normalizeEmail } from '../../auth/email';
 import { hashPassword } from '../../auth/password';
 import { passwordProblem } from '../../auth/password-policy';
 import type { Principal } from '../../auth/principal';
 import { createSession } from '../../auth/sessions';
 import { csrfTokenFor, randomToken, sha256 } from '../../auth/tokens';
+import { bumpRevision } from '../../command/revision';
 import type { Config } from '../../config';
 import type {
   AgentRoleColumn,
@@ -16,9 +18,7 @@ import type {
 } from '../../db/schema';
 import { notFound, problem, validationFailed } from '../../errors';
 import { enqueueEmail } from '../../mail/outbox';
-import { bumpRevision } from '../access/revision';
-import { type RequestOrigin, recordActivity } from '../activity/record';
-import { ensureWorkspaceMember } from '../members/service';
+import { ensureWorkspaceMember } from '../members/repo';
 import {
   assertWithinOwnGrant,
   type GrantInput,

@@ -2,9 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { csrfTokenOf } from '../../auth/authenticate';
 import { clearSessionCookies } from '../../auth/sessions';
+import { originOf } from '../../command/http';
 import { notFound } from '../../errors';
 import { access } from '../../http/access';
-import { originOf, userOf } from '../../http/guard';
+import { userOf } from '../../http/guard';
 import { Name, Ok, presentUser, UserView } from '../auth/schema';
 import {
   changePassword,

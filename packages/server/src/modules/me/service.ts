@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { type RequestOrigin, recordActivity } from '../../audit/record';
 import { hashPassword, verifyPassword } from '../../auth/password';
 import type { Actor } from '../../auth/principal';
 import { revokeUserSessions } from '../../auth/sessions';
@@ -7,7 +8,6 @@ import type { DB, User } from '../../db/schema';
 import { notFound, problem, validationFailed } from '../../errors';
 import { enqueueEmail } from '../../mail/outbox';
 import { passwordChangedTemplate } from '../../mail/templates';
-import { type RequestOrigin, recordActivity } from '../activity/record';
 import { requireGoodPassword, sendVerification } from '../auth/service';
 
 type Db = Kysely<DB>;

@@ -1,5 +1,7 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, WorkspaceRoleColumn } from '../../db/schema';
+import { notFound } from '../../errors';
+import type { StoredGrant } from '../access/grants';
 
 /** One row of the member list, before presentation. */
 export interface MemberRow {
@@ -111,4 +113,126 @@ export async function countAdmins(db: Kysely<DB>, workspaceId: string): Promise<
     .where('role', '=', 'admin')
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** A member's access row, locked for the rest of the transaction; 404 when not a member. */
+export async function lockMember(tx: Transaction<DB>, workspaceId: string, userId: string) {
+  const row = await tx
+    .selectFrom('workspace_members')
+    .select(['user_id', 'role', 'agent_access', 'matrix', 'preset_id'])
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw notFound('member');
+  return row;
+}
+
+/** Several members' grants, locked; only those that are members come back. */
+export async function lockMemberGrants(tx: Transaction<DB>, workspaceId: string, userIds: readonly string[]) {
+  if (userIds.length === 0) return [];
+  return tx
+    .selectFrom('workspace_members')
+    .select(['user_id', 'matrix', 'preset_id'])
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', 'in', userIds)
+    .forUpdate()
+    .execute();
+}
+
+/** The fields of a membership a command may change. */
+export interface MembershipChange {
+  role?: WorkspaceRoleColumn;
+  agentAccess?: 'all' | 'assigned';
+  grant?: StoredGrant;
+}
+
+/** Updates one membership. */
+export async function updateMembership(
+  tx: Transaction<DB>,
+  workspaceId: string,
+  userId: string,
+  change: MembershipChange,
+): Promise<void> {
+  await tx
+    .updateTable('workspace_members')
+    .set({
+      ...(change.role !== undefined ? { role: change.role } : {}),
+      ...(change.agentAccess !== undefined ? { agent_access: change.agentAccess } : {}),
+      ...(change.grant !== undefined
+        ? {
+            matrix: change.grant.matrix ? JSON.stringify(change.grant.matrix) : null,
+            preset_id: change.grant.presetId,
+          }
+        : {}),
+      updated_at: sql`now()`,
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/** Removes a membership; the member's agent roles go with it (foreign key cascade). */
+export async function deleteMembership(
+  tx: Transaction<DB>,
+  workspaceId: string,
+  userId: string,
+): Promise<void> {
+  await tx
+    .deleteFrom('workspace_members')
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/** Removes every agent role of a member in this workspace; returns what was removed. */
+export async function deleteAgentRolesOf(tx: Transaction<DB>, workspaceId: string, userId: string) {
+  return tx
+    .deleteFrom('agent_members')
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .returning(['agent_id', 'role'])
+    .execute();
+}
+
+/** The email of an account (the member to confirm a removal by). */
+export async function emailOf(tx: Transaction<DB>, userId: string): Promise<string> {
+  const user = await tx
+    .selectFrom('users')
+    .select(['email'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return user.email;
+}
+
+/**
+ * Makes a user a member of the workspace if they are not one yet
+ * (docs/rules.md §4 "anyone invited to the workspace or to any of its agents
+ * is a member"). Returns whether a membership was created. Never changes an
+ * existing one.
+ */
+export async function ensureWorkspaceMember(
+  tx: Transaction<DB>,
+  input: {
+    workspaceId: string;
+    userId: string;
+    role: WorkspaceRoleColumn;
+    agentAccess: 'all' | 'assigned';
+    grant: StoredGrant | null;
+  },
+): Promise<boolean> {
+  const inserted = await tx
+    .insertInto('workspace_members')
+    .values({
+      workspace_id: input.workspaceId,
+      user_id: input.userId,
+      role: input.role,
+      agent_access: input.role === 'admin' ? 'all' : input.agentAccess,
+      matrix: input.grant?.matrix ? JSON.stringify(input.grant.matrix) : null,
+      preset_id: input.grant?.presetId ?? null,
+    })
+    .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doNothing())
+    .returning('user_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
 }

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { execute } from '../../command/http';
 import { access } from '../../http/access';
-import { scopeOf, userOf } from '../../http/guard';
-import { settleRevisions, writeContext } from '../workspaces/common';
+import { scopeOf } from '../../http/guard';
 import { WorkspaceParams } from '../workspaces/schema';
+import { bulkUpdatePermissions, leaveWorkspace, removeMember, updateMember } from './commands';
+import { exportMembersCsv, getMember, listMembers } from './queries';
 import {
   BulkPermissionsBody,
   BulkResult,
@@ -15,21 +17,11 @@ import {
   Removed,
   UpdateMemberBody,
 } from './schema';
-import {
-  bulkUpdatePermissions,
-  exportMembersCsv,
-  getMember,
-  leaveWorkspace,
-  listMembers,
-  removeMember,
-  updateMember,
-} from './service';
 
 const tags = ['members'];
 
 /** Workspace members: list, export, read, change, bulk edit, remove, leave (SPEC §4). */
 export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  settleRevisions(app);
   app.get(
     '/v1/workspaces/:workspaceId/members',
     {
@@ -81,8 +73,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const scope = scopeOf(req);
-      return bulkUpdatePermissions(app.db, scope.state, scope.subject, req.body, writeContext(req));
+      const { value, revision } = await execute(req, bulkUpdatePermissions, req.body);
+      return { ...value, revision: revision ?? scopeOf(req).state.revision };
     },
   );
 
@@ -112,16 +104,16 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const scope = scopeOf(req);
-      const { revision } = await updateMember(
-        app.db,
-        scope.state,
-        scope.subject,
-        req.params.userId,
-        req.body,
-        writeContext(req),
-      );
-      const state = (await app.accessState.get(scope.workspaceId, revision)) ?? scope.state;
-      return { ...(await getMember(app.db, state, scope.subject, req.params.userId)), revision };
+      const { revision } = await execute(req, updateMember, { userId: req.params.userId, patch: req.body });
+      // Presented from the state after the change (the wrapper settled this instance's cache).
+      const state =
+        revision === null
+          ? scope.state
+          : ((await app.accessState.get(scope.workspaceId, revision)) ?? scope.state);
+      return {
+        ...(await getMember(app.db, state, scope.subject, req.params.userId)),
+        revision: state.revision,
+      };
     },
   );
 
@@ -138,15 +130,11 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const scope = scopeOf(req);
-      return removeMember(
-        app.db,
-        scope.state,
-        scope.subject,
-        req.params.userId,
-        req.body.confirm,
-        writeContext(req),
-      );
+      const { value, revision } = await execute(req, removeMember, {
+        userId: req.params.userId,
+        confirm: req.body.confirm,
+      });
+      return { ...value, revision: revision as number };
     },
   );
 
@@ -162,8 +150,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const scope = scopeOf(req);
-      return leaveWorkspace(app.db, scope.workspaceId, userOf(req).userId, writeContext(req));
+      const { value, revision } = await execute(req, leaveWorkspace, {});
+      return { ...value, revision: revision as number };
     },
   );
 };

@@ -1,9 +1,9 @@
 import { isPermission, NAMED_POLICIES, type NamedPolicy, type WorkspaceState } from '@atrium/policy';
 import { type Kysely, sql } from 'kysely';
+import { recordActivity } from '../../audit/record';
+import { bumpRevision } from '../../command/revision';
 import type { DB } from '../../db/schema';
 import { type FieldIssue, notFound, validationFailed } from '../../errors';
-import { bumpRevision } from '../access/revision';
-import { recordActivity } from '../activity/record';
 import { inTransaction, lockWorkspace, type WriteContext } from '../workspaces/common';
 
 type Level = 'none' | 'read' | 'edit';

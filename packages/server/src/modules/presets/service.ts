@@ -8,10 +8,10 @@ import {
   type WorkspaceState,
 } from '@atrium/policy';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { recordActivity } from '../../audit/record';
+import { bumpRevision } from '../../command/revision';
 import type { DB, MatrixJson } from '../../db/schema';
 import { notFound, problem, validationFailed } from '../../errors';
-import { bumpRevision } from '../access/revision';
-import { recordActivity } from '../activity/record';
 import {
   describeChanges,
   inTransaction,

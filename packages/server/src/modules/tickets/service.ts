@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
+import { recordActivity } from '../../audit/record';
 import type { DB } from '../../db/schema';
 import { notFound, validationFailed } from '../../errors';
-import { recordActivity } from '../activity/record';
 import { requireUuid, type WriteContext } from '../agent-resources/context';
 
 /**

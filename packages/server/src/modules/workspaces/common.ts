@@ -20,12 +20,12 @@ import {
 } from '@atrium/policy';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { permissionDiff } from '../../audit/diff';
+import type { RequestOrigin } from '../../audit/record';
 import { type Actor, actorOf } from '../../auth/principal';
+import { originOf } from '../../command/http';
 import type { DB, MatrixJson } from '../../db/schema';
 import { type FieldIssue, notFound, problem, validationFailed } from '../../errors';
-import { originOf } from '../../http/guard';
-import { permissionDiff } from '../activity/diff';
-import type { RequestOrigin } from '../activity/record';
 
 /**
  * Helpers shared by the workspace-access modules (workspaces, members, agents,

@@ -1,9 +1,9 @@
 import type { Subject, WorkspaceState } from '@atrium/policy';
 import { type Kysely, sql } from 'kysely';
+import { recordActivity } from '../../audit/record';
+import { bumpRevision } from '../../command/revision';
 import type { DB } from '../../db/schema';
 import { notFound } from '../../errors';
-import { bumpRevision } from '../access/revision';
-import { recordActivity } from '../activity/record';
 import { canBlock, inTransaction, isoOf, requireConfirmation, type WriteContext } from './common';
 
 /** A workspace as the API shows it to one member. */

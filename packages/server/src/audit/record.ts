@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Actor } from '../../auth/principal';
-import type { DB } from '../../db/schema';
+import type { Actor } from '../auth/principal';
+import type { DB } from '../db/schema';
 
 /** Where a request came from, for the activity log. */
 export interface RequestOrigin {

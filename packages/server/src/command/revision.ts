@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
-import type { DB } from '../../db/schema';
-import { notFound } from '../../errors';
+import type { DB } from '../db/schema';
+import { notFound } from '../errors';
 
 /** PostgreSQL channel on which every instance hears `<workspaceId>:<revision>`. */
 export const REVISION_CHANNEL = 'atrium_revision';
