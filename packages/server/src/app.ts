@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { AjvCompiler, type ValidatorFactory } from '@fastify/ajv-compiler';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -65,6 +66,25 @@ function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   };
 }
 
+/**
+ * Validators that coerce types only where text is all a client can send
+ * (query string, path, headers): a JSON body is taken as sent, so
+ * `{"name": 12345}` is refused instead of becoming the name "12345"
+ * (issue 14). Both validators share Fastify's own compiler and options.
+ */
+function bodiesAsSent(): ValidatorFactory {
+  const pool = AjvCompiler();
+  return ((externalSchemas: Parameters<ValidatorFactory>[0], options: { customOptions?: object } = {}) => {
+    const coercing = pool(externalSchemas, options as never);
+    const strict = pool(externalSchemas, {
+      ...options,
+      customOptions: { ...options.customOptions, coerceTypes: false },
+    } as never);
+    return (route: { httpPart?: string }) =>
+      route.httpPart === 'body' ? strict(route as never) : coercing(route as never);
+  }) as unknown as ValidatorFactory;
+}
+
 /** The database target named by the configuration: PostgreSQL when DATABASE_URL is set, else PGlite. */
 export function databaseTarget(config: Config) {
   if (config.databaseUrl)
@@ -103,6 +123,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ajv: {
       customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
     },
+    schemaController: { compilersFactory: { buildValidator: bodiesAsSent() } },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -121,6 +142,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', String(req.id));
+    // API answers are per caller and often personal: no browser or proxy keeps
+    // them (issue 14). Routes that may be cached set their own header.
+    if (req.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
   });
   app.addHook('onClose', async () => {
     await app.accessState.close();

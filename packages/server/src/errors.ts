@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   email_taken: { status: 409, title: 'An account with this email already exists' },
   last_admin: { status: 409, title: 'A workspace must keep at least one admin' },
   confirmation_mismatch: { status: 422, title: 'The confirmation does not match' },
+  revision_unknown: { status: 422, title: 'This revision has not happened in this workspace' },
   invitation_expired: { status: 410, title: 'This invitation has expired' },
   invitation_revoked: { status: 410, title: 'This invitation was revoked' },
   invitation_used: { status: 410, title: 'This invitation has already been used' },

@@ -1,3 +1,7 @@
+/** Characters no real address needs and that hide a difference (see normalizeEmail). */
+const INVISIBLE =
+  /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0]|[\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/u;
+
 /**
  * Normalises an email address the way accounts are keyed (SPEC §4, issue 4):
  * trimmed, Unicode NFC, lower-cased. Internationalised addresses (RFC 6531:
@@ -6,7 +10,13 @@
  * domain, no whitespace or control characters, at most 254 characters.
  */
 export function normalizeEmail(raw: string): string | null {
-  const email = raw.normalize('NFC').trim().toLowerCase();
+  const normalized = raw.normalize('NFC');
+  // Addresses that lie (issue 14): zero-width, bidi-control, other format or
+  // private-use characters, unassigned code points and invisible fillers make
+  // two different addresses look alike; refused after normalisation (before
+  // trimming, which would silently drop a leading byte-order mark).
+  if (INVISIBLE.test(normalized)) return null;
+  const email = normalized.trim().toLowerCase();
   if (email.length < 3 || email.length > 254) return null;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
   if (/[\s\u0000-\u001f\u007f<>()[\]\\,;:"]/u.test(email)) return null;

@@ -7,6 +7,23 @@ import { passwordProblem } from './password-policy';
 import { csrfTokenFor, randomBase62, sha256 } from './tokens';
 
 describe('normalizeEmail', () => {
+  it.each([
+    ['zero-width space', 'ad\u200ba@example.com'],
+    ['zero-width joiner', 'ada\u200d@example.com'],
+    ['byte-order mark', '\ufeffada@example.com'],
+    ['right-to-left override', 'ada\u202e@example.com'],
+    ['left-to-right isolate', 'ada@exa\u2066mple.com'],
+    ['soft hyphen', 'a\u00adda@example.com'],
+    ['combining grapheme joiner', 'ada\u034f@example.com'],
+    ['variation selector', 'ada\ufe0f@example.com'],
+    ['Hangul filler', 'ada\u3164@example.com'],
+    ['tag character', 'ada\u{e0041}@example.com'],
+    ['private use', 'ada\ue000@example.com'],
+    ['line separator', 'ada\u2028@example.com'],
+  ])('refuses an address hiding a %s (addresses that lie)', (_what, address) => {
+    expect(normalizeEmail(address)).toBeNull();
+  });
+
   it('trims, lower-cases and NFC-normalises; accepts internationalised addresses', () => {
     expect(normalizeEmail('  Ada@Example.COM ')).toBe('ada@example.com');
     expect(normalizeEmail('JÜRGEN@bücher.example')).toBe('jürgen@bücher.example');

@@ -16,7 +16,12 @@ describe('API-key resolution cache', () => {
     expect(first).toEqual({ apiKeyId: ws.apiKey.id, workspaceId: ws.workspaceId, name: 'platform backend' });
     expect(cache.size).toBe(1);
     // Revoked behind the cache's back (no revision bump): memory still answers, proving no query ran…
-    await db.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', ws.apiKey.id).execute();
+    await db
+      .updateTable('api_keys')
+      .set({ revoked_at: new Date() })
+      .where('workspace_id', '=', ws.workspaceId)
+      .where('id', '=', ws.apiKey.id)
+      .execute();
     expect(await resolveApiKey(db, ws.apiKey.secret, cache)).toEqual(first);
     // …until the workspace's change is announced.
     cache.invalidateWorkspace(ws.workspaceId);

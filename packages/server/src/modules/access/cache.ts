@@ -1,6 +1,7 @@
 import { type CompiledWorkspace, compile, type WorkspaceState } from '@atrium/policy';
 import { REVISION_CHANNEL } from '../../command/revision';
 import type { Database } from '../../db';
+import { problem } from '../../errors';
 import { ApiKeyCache } from './api-keys';
 import type { AccessStateSource } from './service';
 import { loadWorkspaceState } from './state';
@@ -17,8 +18,9 @@ export interface AccessCacheOptions {
   /** Most workspaces kept (least recently used dropped first). */
   maxWorkspaces: number;
   /**
-   * How long a check carrying `atLeastRevision` waits for the database to
-   * reach that revision before answering from the newest state it has (ms).
+   * How long a read keeps catching up with revisions announced (NOTIFY)
+   * while it ran before answering from the newest state it has (ms). A
+   * caller's token above the database's revision is refused at once.
    */
   tokenWaitMs?: number;
 }
@@ -29,6 +31,8 @@ export interface AccessCacheStats {
   loads: number;
   evictions: number;
   notifications: number;
+  /** Revision probes made for tokens this instance had not seen. */
+  probes: number;
   size: number;
 }
 
@@ -38,7 +42,18 @@ interface Slot {
   known: number;
   /** The load in flight, if any (single flight per workspace). */
   loading: Promise<CachedAccess | null> | null;
+  /** The next revision probe, scheduled and not started yet: callers with an unseen token join it. */
+  probe: Promise<number | null> | null;
+  /** When the last probe started (ms): probes of one workspace start at most every PROBE_INTERVAL_MS. */
+  probedAt: number;
 }
+
+/**
+ * Least time between two revision probes of one workspace for tokens this
+ * instance has not seen: bursts of unseen (or bogus) tokens share one
+ * `SELECT revision` per interval instead of one read each (issue 14).
+ */
+const PROBE_INTERVAL_MS = 10;
 
 const NOTHING = Promise.resolve(null);
 
@@ -63,7 +78,7 @@ export class AccessCache implements AccessStateSource {
   private mru: string | null = null;
   private unlisten: (() => Promise<void>) | null = null;
   private closed = false;
-  private readonly counters = { hits: 0, loads: 0, evictions: 0, notifications: 0 };
+  private readonly counters = { hits: 0, loads: 0, evictions: 0, notifications: 0, probes: 0 };
   private readonly maxWorkspaces: number;
   private readonly tokenWaitMs: number;
   /** API-key resolutions, dropped with their workspace's revision announcements. */
@@ -91,6 +106,17 @@ export class AccessCache implements AccessStateSource {
     return (await this.current(workspaceId, atLeastRevision))?.state ?? null;
   }
 
+  /** Throws `revision_unknown` when `entry` is older than the caller's token (the database never had it). */
+  private static settle(
+    entry: CachedAccess | null,
+    atLeastRevision: number | undefined,
+  ): CachedAccess | null {
+    if (entry !== null && atLeastRevision !== undefined && entry.revision < atLeastRevision) {
+      throw revisionUnknown(entry.revision, atLeastRevision);
+    }
+    return entry;
+  }
+
   /** Like {@link get}, with the compiled index. */
   async current(workspaceId: string, atLeastRevision = 0): Promise<CachedAccess | null> {
     const row = await this.database.db
@@ -113,6 +139,8 @@ export class AccessCache implements AccessStateSource {
       this.counters.hits++;
       return entry;
     }
+    // The database (just read) is behind the token: refuse at once.
+    if (atLeastRevision > revision) throw revisionUnknown(revision, atLeastRevision);
     return this.loadAtLeast(workspaceId, want);
   }
 
@@ -137,7 +165,45 @@ export class AccessCache implements AccessStateSource {
         return entry;
       }
     }
-    return this.loadAtLeast(workspaceId, want);
+    if (atLeastRevision === undefined || slot === undefined || atLeastRevision <= slot.known) {
+      return this.loadAtLeast(workspaceId, want);
+    }
+    // A token this instance has not seen: ask the database how far it is
+    // (one shared probe), refuse a token it has not reached, else load.
+    return this.probeRevision(workspaceId, slot).then((revision) => {
+      if (revision === null) return null;
+      if (atLeastRevision > revision) throw revisionUnknown(revision, atLeastRevision);
+      return this.loadAtLeast(workspaceId, want);
+    });
+  }
+
+  /**
+   * The database's current revision of a workspace, read by a probe that
+   * starts after this call (so it sees every write committed before it) and
+   * is shared by every caller that arrives before it starts.
+   */
+  private probeRevision(workspaceId: string, slot: Slot): Promise<number | null> {
+    if (slot.probe !== null) return slot.probe;
+    const delay = Math.max(0, slot.probedAt + PROBE_INTERVAL_MS - Date.now());
+    const probe = sleep(delay).then(async () => {
+      // Started: later callers schedule the next probe.
+      if (slot.probe === probe) slot.probe = null;
+      slot.probedAt = Date.now();
+      this.counters.probes++;
+      const row = await this.database.db
+        .selectFrom('workspaces')
+        .select('revision')
+        .where('id', '=', workspaceId)
+        .executeTakeFirst();
+      if (!row) return null;
+      const revision = Number(row.revision);
+      if (revision > slot.known) {
+        slot.known = revision;
+      }
+      return revision;
+    });
+    slot.probe = probe;
+    return probe;
   }
 
   /** Sizes and counters, for tests and monitoring. */
@@ -178,7 +244,7 @@ export class AccessCache implements AccessStateSource {
   private slotFor(workspaceId: string): Slot {
     let slot = this.slots.get(workspaceId);
     if (slot === undefined) {
-      slot = { entry: null, known: 0, loading: null };
+      slot = { entry: null, known: 0, loading: null, probe: null, probedAt: 0 };
       this.slots.set(workspaceId, slot);
       this.mru = workspaceId;
       this.evict();
@@ -208,27 +274,37 @@ export class AccessCache implements AccessStateSource {
 
   /**
    * Loads the workspace until its state is at least `revision` (single
-   * flight). If the database itself is behind the revision (a token from the
-   * future, or a replica that lags), retries for up to `tokenWaitMs`, then
-   * answers from the newest state it read.
+   * flight: concurrent callers share one database read). A caller that
+   * joined a read already in flight and finds it too old triggers one fresh
+   * read (its revision may have committed after that read began), shared in
+   * turn by everyone who joins it. Never more: when the database itself is
+   * behind `revision`, the answer is the newest state and the caller refuses
+   * the token (`revision_unknown`), so a token from the future costs at most
+   * two shared reads, not a wait per request (issue 14).
    */
-  private loadAtLeast(workspaceId: string, revision: number): Promise<CachedAccess | null> {
+  private loadAtLeast(workspaceId: string, revision: number, retried = false): Promise<CachedAccess | null> {
     if (this.closed) return NOTHING;
     const slot = this.slotFor(workspaceId);
     if (slot.loading !== null) {
-      // Join the load in flight, then make sure it was new enough.
       return slot.loading.then((entry) =>
-        entry === null || entry.revision >= revision ? entry : this.loadAtLeast(workspaceId, revision),
+        entry === null || entry.revision >= revision || retried
+          ? entry
+          : this.loadAtLeast(workspaceId, revision, true),
       );
     }
-    const load = this.load(workspaceId, slot, revision).finally(() => {
+    const load = this.load(workspaceId, slot).finally(() => {
       if (slot.loading === load) slot.loading = null;
     });
     slot.loading = load;
     return load;
   }
 
-  private async load(workspaceId: string, slot: Slot, revision: number): Promise<CachedAccess | null> {
+  /**
+   * Reads the workspace's state. Announcements that arrive while reading
+   * raise `known`; the read repeats (briefly) to catch up with those, since
+   * the database has them.
+   */
+  private async load(workspaceId: string, slot: Slot): Promise<CachedAccess | null> {
     const deadline = Date.now() + this.tokenWaitMs;
     for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
       this.counters.loads++;
@@ -242,15 +318,21 @@ export class AccessCache implements AccessStateSource {
       if (previous !== null && previous.revision >= state.revision) entry = previous;
       else entry = { state, index: compile(state), revision: state.revision };
       slot.entry = entry;
-      // Announcements that arrived while loading raise `known`: keep up with them too.
-      const want = Math.max(revision, slot.known);
-      if (entry.revision >= want || Date.now() >= deadline || this.closed) {
+      if (entry.revision >= slot.known || Date.now() >= deadline || this.closed) {
         if (entry.revision > slot.known) slot.known = entry.revision;
         return entry;
       }
       await sleep(delay);
     }
   }
+}
+
+function revisionUnknown(current: number, asked: number) {
+  return problem(
+    'revision_unknown',
+    `This workspace's access has not reached revision ${asked} (it is at ${current}); pass a revision an access write returned`,
+    { revision: current },
+  );
 }
 
 function sleep(ms: number): Promise<void> {
