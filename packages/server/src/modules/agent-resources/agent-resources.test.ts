@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { addAgent, addApiKey, addMember, createCast, setPolicies } from '../../../test/cast';
 import { as } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
-import { addAgent, addApiKey, addMember, createCast, setPolicies } from './testing';
 
 /**
  * Seed 004's Expert Admin and User rules for agent resources, each as its own

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { addAgent, createCast } from '../../../test/cast';
 import { as } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
 import { seedDemoResources } from './demo';
-import { addAgent, createCast } from './testing';
 
 const ctx = useTestApp();
 

@@ -1,19 +1,18 @@
 import type { Kysely } from 'kysely';
 import { NO_ORIGIN } from '../../audit/record';
-import { SYSTEM_ACTOR } from '../../auth/principal';
+import type { Actor } from '../../auth/principal';
+import { type Command, type CommandRuntime, type CommandScope, runCommand } from '../../command/command';
+import { systemScope } from '../../command/http';
 import type { DB } from '../../db/schema';
 import { createTestPaymentProvider } from '../billing/provider';
 import { addPaymentMethod, generateInvoice, updateProfile, updateSubscription } from '../billing/service';
 import { addComment, createTicket } from '../tickets/service';
-import type { WriteContext } from './context';
-import {
-  addDataSource,
-  createFeedback,
-  createShareLink,
-  ingestConversation,
-  updateFeedback,
-  updateSettings,
-} from './service';
+import { ingestConversation } from './conversations/commands';
+import { addDataSource, updateDataSource } from './data-sources/commands';
+import { demoAgents, demoMembers, hasDataSources } from './demo-repo';
+import { createFeedback, updateFeedback } from './feedback/commands';
+import { updateSettings } from './settings/commands';
+import { createShareLink } from './share-links/commands';
 
 /** What {@link seedDemoResources} did. */
 export interface DemoResourcesResult {
@@ -22,7 +21,14 @@ export interface DemoResourcesResult {
   invoices: number;
 }
 
-const SYSTEM: WriteContext = { actor: SYSTEM_ACTOR, origin: NO_ORIGIN, userId: null };
+/**
+ * The command runtime of a bare database handle. The demo's commands write
+ * no access rows, so no revision is bumped and there is no cache to settle.
+ */
+function runtimeOf(target: Kysely<DB> | CommandRuntime): CommandRuntime {
+  if ('accessState' in target) return target;
+  return { db: target, accessState: { get: async () => null } };
+}
 
 const DEMO_CONVERSATIONS = [
   {
@@ -60,71 +66,54 @@ const DEMO_CONVERSATIONS = [
  * masking), feedback, a share link, org details, a test card, subscription
  * settings for the paid agents, invoices for the two previous months, and
  * help-center tickets. Idempotent: does nothing when the workspace already
- * has data sources. Everything goes through the same services the API uses,
+ * has data sources. Everything goes through the same commands the API uses,
  * so each write is its own transaction with its activity entry (actor
- * "system").
+ * "system", or the demo member the change is attributed to).
  *
- * Call it after `seedDemo` creates the workspace and its agents.
+ * Call it after `seedDemo` creates the workspace and its agents, with the
+ * app's command runtime (`app.commands`) or its database handle.
  */
 export async function seedDemoResources(
-  db: Kysely<DB>,
+  target: Kysely<DB> | CommandRuntime,
   workspaceId: string,
   now: Date = new Date(),
 ): Promise<DemoResourcesResult> {
-  const existing = await db
-    .selectFrom('data_sources')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .limit(1)
-    .execute();
-  const agents = await db
-    .selectFrom('agents')
-    .select(['id', 'name', 'plan', 'status'])
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  if (existing.length > 0 || agents.length === 0)
-    return { created: false, agents: agents.length, invoices: 0 };
+  const runtime = runtimeOf(target);
+  const db = runtime.db;
+  const seeded = await hasDataSources(db, workspaceId);
+  const agents = await demoAgents(db, workspaceId);
+  if (seeded || agents.length === 0) return { created: false, agents: agents.length, invoices: 0 };
 
-  const members = await db
-    .selectFrom('workspace_members')
-    .innerJoin('users', 'users.id', 'workspace_members.user_id')
-    .select(['users.id', 'users.name', 'users.email', 'workspace_members.role'])
-    .where('workspace_members.workspace_id', '=', workspaceId)
-    .orderBy('workspace_members.created_at')
-    .execute();
+  const members = await demoMembers(db, workspaceId);
   const admin = members.find((m) => m.role === 'admin');
   const other = members.find((m) => m.role !== 'admin') ?? admin;
-  const asUser = (m: { id: string; name: string } | undefined): WriteContext =>
-    m ? { actor: { type: 'user', id: m.id, name: m.name }, origin: NO_ORIGIN, userId: m.id } : SYSTEM;
+  const system = systemScope(workspaceId);
+  const scopeOf = (m: { id: string; name: string } | undefined): CommandScope =>
+    m ? { ...system, actor: { type: 'user', id: m.id, name: m.name }, subject: { userId: m.id } } : system;
+  const run = <I, O>(scope: CommandScope, command: Command<I, O>, input: I) =>
+    runCommand(runtime, scope, command, input).then((r) => r.value);
+  const asAdmin = scopeOf(admin);
 
   for (const [i, agent] of agents.entries()) {
     const voice = /voice/i.test(agent.name);
-    await updateSettings(
-      db,
-      workspaceId,
-      agent.id,
-      'persona',
-      {
+    await run(asAdmin, updateSettings, {
+      agentId: agent.id,
+      group: 'persona',
+      patch: {
         persona: voice
           ? `You are ${agent.name}, the friendly phone receptionist of Acme. Greet callers, find out what they need, and route them to the right team. Never take card details over the phone.`
           : `You are ${agent.name}, Acme's support assistant. Answer from the help center and order data, be concise and warm, and hand over to a human when a customer is upset.`,
       },
-      asUser(admin),
-    );
-    await updateSettings(
-      db,
-      workspaceId,
-      agent.id,
-      'branding',
-      {
+    });
+    await run(asAdmin, updateSettings, {
+      agentId: agent.id,
+      group: 'branding',
+      patch: {
         primaryColor: i % 2 ? '#0f766e' : '#4f46e5',
         accentColor: '#ffffff',
         logoUrl: 'https://assets.acme.example/logo.svg',
       },
-      asUser(admin),
-    );
+    });
     const sources = voice
       ? [
           { name: 'Call routing guide', kind: 'file' as const, location: 'call-routing-2026.pdf' },
@@ -135,22 +124,18 @@ export async function seedDemoResources(
           { name: 'Returns policy', kind: 'file' as const, location: 'returns-policy.pdf' },
           { name: 'Shipping FAQ', kind: 'text' as const },
         ];
-    for (const s of sources) await addDataSource(db, workspaceId, agent.id, s, asUser(admin));
-    await db
-      .updateTable('data_sources')
-      .set({ status: 'ready' })
-      .where('workspace_id', '=', workspaceId)
-      .where('agent_id', '=', agent.id)
-      .execute();
+    for (const source of sources) {
+      const added = await run(asAdmin, addDataSource, { agentId: agent.id, source });
+      // The agent platform's report that it indexed the source.
+      await run(system, updateDataSource, { agentId: agent.id, id: added.id, patch: { status: 'ready' } });
+    }
 
     const conversationIds: string[] = [];
     for (const [j, c] of DEMO_CONVERSATIONS.entries()) {
       const started = new Date(now.getTime() - (j * 26 + i * 3 + 2) * 3_600_000);
-      const { id } = await ingestConversation(
-        db,
-        workspaceId,
-        agent.id,
-        {
+      const { id } = await run(system, ingestConversation, {
+        agentId: agent.id,
+        conversation: {
           externalId: `demo-${i}-${j}`,
           channel: voice ? 'voice' : 'chat',
           ...(c.endUser ? { endUser: c.endUser } : {}),
@@ -162,8 +147,7 @@ export async function seedDemoResources(
           ],
           ...(voice ? { recordingUrl: `https://recordings.acme.example/demo-${i}-${j}.mp3` } : {}),
         },
-        SYSTEM,
-      );
+      });
       conversationIds.push(id);
     }
     const ratings = [
@@ -173,35 +157,31 @@ export async function seedDemoResources(
       { rating: 'down' as const, comment: 'Could not find my refund status.' },
     ];
     for (const [j, r] of ratings.entries()) {
-      const fb = await createFeedback(
-        db,
-        workspaceId,
-        agent.id,
-        { ...r, conversationId: conversationIds[j], messageRef: `msg-${i}-${j}` },
-        SYSTEM,
-      );
+      const fb = await run(system, createFeedback, {
+        agentId: agent.id,
+        feedback: { ...r, conversationId: conversationIds[j], messageRef: `msg-${i}-${j}` },
+      });
       if (j === 1) {
-        await updateFeedback(
-          db,
-          workspaceId,
-          agent.id,
-          fb.id,
-          { resolved: true, resolutionNote: 'Added Boxing Day to the holiday hours page.' },
-          asUser(admin),
-        );
+        await run(asAdmin, updateFeedback, {
+          agentId: agent.id,
+          id: fb.id,
+          patch: { resolved: true, resolutionNote: 'Added Boxing Day to the holiday hours page.' },
+        });
       }
     }
     if (!voice) {
-      await createShareLink(
-        db,
-        workspaceId,
-        agent.id,
-        { name: 'Website widget', authorizedDomains: ['acme.example', '*.acme.example'] },
-        'http://localhost:3000',
-        asUser(admin),
-      );
+      await run(asAdmin, createShareLink, {
+        agentId: agent.id,
+        link: { name: 'Website widget', authorizedDomains: ['acme.example', '*.acme.example'] },
+      });
     }
   }
+
+  // Billing and tickets still take their services' write context (until they run on commands).
+  const asUser = (m: { id: string; name: string } | undefined) => {
+    const actor: Actor = m ? { type: 'user', id: m.id, name: m.name } : system.actor;
+    return { actor, origin: NO_ORIGIN, userId: m?.id ?? null };
+  };
 
   // Billing: org details, a test card, overage settings, two closed months.
   await updateProfile(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskPii } from './pii';
-import { domainAllowed, parseDomains } from './service';
+import { domainAllowed, parseDomains } from './share-links/domains';
 
 describe('maskPii', () => {
   it.each([

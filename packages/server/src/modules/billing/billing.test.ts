@@ -2,10 +2,10 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { PDFParse } from 'pdf-parse';
 import { describe, expect, it } from 'vitest';
+import { addAgent, createCast } from '../../../test/cast';
 import { as } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
 import { buildApp } from '../../app';
-import { addAgent, createCast } from '../agent-resources/testing';
 import { createTestPaymentProvider, luhnValid } from './provider';
 
 /** Seed 004's billing rules, each as its own test (SPEC §2 capabilities, §4 "Billing"). */

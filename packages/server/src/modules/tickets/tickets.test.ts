@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { addAgent, addApiKey, createCast } from '../../../test/cast';
 import { as, type TestUser } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
-import { addAgent, addApiKey, createCast } from '../agent-resources/testing';
 
 /** Seed 004's Help Center rules, each as its own test (SPEC §2, §4 "Help center"). */
 

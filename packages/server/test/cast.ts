@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { createUser, type TestUser } from '../../../test/factories';
-import { generateApiKey } from '../../auth/api-keys';
-import { bumpRevision } from '../../command/revision';
-import type { AgentPlan, AgentStatus, MatrixJson } from '../../db/schema';
+import { generateApiKey } from '../src/auth/api-keys';
+import { bumpRevision } from '../src/command/revision';
+import type { AgentPlan, AgentStatus, MatrixJson } from '../src/db/schema';
+import { createUser, type TestUser } from './factories';
 
 /**
  * Test set-up for the issue-7 modules: a workspace with the people of seed
