@@ -1,5 +1,6 @@
 import {
   type Area,
+  hasAgentAccess,
   hasCapability,
   isArea,
   isPermission,
@@ -46,6 +47,9 @@ function present(
   agents: MemberAgentRow[],
 ): MemberView[] {
   const manage = hasCapability(state, viewer, 'workspace.manage');
+  // Members see only agents they may open (issue 14): an agent user of A1
+  // does not learn A2's name or id from the member list.
+  const visible = (agentId: string) => hasAgentAccess(state, viewer, agentId);
   const selfId = 'userId' in viewer ? viewer.userId : null;
   return rows.map((r) => {
     const others = manage && r.user_id !== selfId;
@@ -57,7 +61,7 @@ function present(
       agentAccess: r.agent_access,
       ...presentGrant(r),
       agents: agents
-        .filter((a) => a.user_id === r.user_id)
+        .filter((a) => a.user_id === r.user_id && visible(a.agent_id))
         .map((a) => ({ agentId: a.agent_id, name: a.agent_name, role: a.role })),
       lastActivityAt: iso(r.last_activity_at),
       joinedAt: iso(r.created_at) as string,
