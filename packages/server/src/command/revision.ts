@@ -9,7 +9,7 @@ export const REVISION_CHANNEL = 'atrium_revision';
  * Bumps the workspace's revision inside the transaction of an access change
  * and announces it (NOTIFY is delivered when the transaction commits, so no
  * instance hears of a change that rolled back). Returns the new revision,
- * which the write returns to its caller (SPEC §3, "Changes take effect
+ * which the write returns to its caller (docs/rules.md §3, "Changes take effect
  * immediately").
  */
 export async function bumpRevision(
