@@ -922,6 +922,7 @@ describe('SPEC §4 — lifecycle rules', () => {
     await ctx.app.db
       .updateTable('invitations')
       .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('workspace_id', '=', ws.id)
       .where('id', '=', expired.id)
       .execute();
     const revoked = await invite(`revoked-${stamp}@example.com`);
@@ -943,6 +944,7 @@ describe('SPEC §4 — lifecycle rules', () => {
     await ctx.app.db
       .updateTable('invitations')
       .set({ status: 'accepted' })
+      .where('workspace_id', '=', ws.id)
       .where('id', '=', mine.id)
       .execute();
     const u = await accept(mine.token);

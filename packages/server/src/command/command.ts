@@ -116,12 +116,14 @@ export class UnannouncedAccessChange extends Error {
   }
 }
 
-/** Locks the workspace row until the transaction ends; 404 when it does not exist. */
-export async function lockWorkspaceRow(tx: Transaction<DB>, workspaceId: string): Promise<void> {
+/** Locks the workspace row until the transaction ends; 404 when it does not exist. Returns its revision. */
+export async function lockWorkspaceRow(tx: Transaction<DB>, workspaceId: string): Promise<number> {
   const row = await sql<{
-    id: string;
-  }>`SELECT id FROM workspaces WHERE id = ${workspaceId} FOR UPDATE`.execute(tx);
-  if (row.rows.length === 0) throw notFound('workspace');
+    revision: number | string;
+  }>`SELECT revision FROM workspaces WHERE id = ${workspaceId} FOR UPDATE`.execute(tx);
+  const found = row.rows[0];
+  if (!found) throw notFound('workspace');
+  return Number(found.revision);
 }
 
 /** Runs `command` as described at the top of this file. */
@@ -139,7 +141,10 @@ export async function runCommand<I, O>(
       const tracker = new AccessWriteTracker();
       const tx = rawTx.withPlugin(tracker) as Transaction<DB>;
       const workspaceId = scope.workspaceId;
-      if (workspaceId && command.lockWorkspace !== false) await lockWorkspaceRow(tx, workspaceId);
+      // The revision the command started from (when it holds the lock): a
+      // command that deletes the workspace is announced one revision on.
+      const locked =
+        workspaceId && command.lockWorkspace !== false ? await lockWorkspaceRow(tx, workspaceId) : undefined;
       const verify =
         runtime.verifyAccessWrites && workspaceId && runtime.loadState ? runtime.loadState : null;
       const before = verify && workspaceId ? await verify(rawTx, workspaceId) : null;
@@ -180,7 +185,7 @@ export async function runCommand<I, O>(
         }
         for (const ws of touched) {
           settled.add(ws);
-          const bumped = await bumpRevision(tx, ws);
+          const bumped = await bumpRevision(tx, ws, ws === workspaceId ? locked : undefined);
           if (ws === workspaceId || revision === null) revision = bumped;
         }
       } else if (verify && workspaceId && before) {

@@ -54,6 +54,9 @@ export const TENANT_TABLES: ReadonlySet<keyof DB> = new Set<keyof DB>([
  * delete in one of these tables, can change a decision. `'*'`: every column.
  */
 export const ACCESS_COLUMNS: Readonly<Partial<Record<keyof DB, readonly string[] | '*'>>> = {
+  // Creating or deleting a workspace makes or ends its access state (its
+  // access rows go with it by cascade); renaming it and the revision bump do not.
+  workspaces: ['id'],
   workspace_members: ['role', 'agent_access', 'matrix', 'preset_id', 'user_id', 'workspace_id'],
   agents: ['id', 'workspace_id'],
   agent_members: '*',

@@ -2,11 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { perIpRateLimit } from '../../auth/rate-limits';
 import { setSessionCookies } from '../../auth/sessions';
-import { originOf } from '../../command/http';
+import { execute } from '../../command/http';
 import { access } from '../../http/access';
 import { scopeOf, userOf } from '../../http/guard';
-import { settleRevisions, writeContext } from '../workspaces/common';
 import { WorkspaceParams } from '../workspaces/schema';
+import { acceptInvitation, acceptMyInvitation, prepareAcceptance } from './commands/accept';
+import { resendInvitation, revokeInvitation } from './commands/manage';
+import { invite } from './commands/send';
+import { listInvitations, listMyInvitations, lookupInvitation } from './queries';
 import {
   AcceptBody,
   AcceptView,
@@ -21,27 +24,16 @@ import {
   MyInvitationList,
   Revoked,
 } from './schema';
-import {
-  acceptInvitation,
-  acceptMyInvitation,
-  invite,
-  listInvitations,
-  listMyInvitations,
-  lookupInvitation,
-  resendInvitation,
-  revokeInvitation,
-} from './service';
 
 const tags = ['invitations'];
 
-/** Invitations: invite (bulk), list, resend, revoke, look up and accept (SPEC §4). */
+/** Invitations: invite (bulk), list, resend, revoke, look up and accept (docs/rules.md §4). */
 export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  settleRevisions(app);
   app.post(
     '/v1/workspaces/:workspaceId/invitations',
     {
       // What is needed depends on the body (workspace.manage for the
-      // workspace, agent.manage on each chosen agent): the service asks the
+      // workspace, agent.manage on each chosen agent): the command asks the
       // engine's hasCapability for each target.
       config: { access: access.capability('workspace.read') },
       schema: {
@@ -53,8 +45,8 @@ export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const scope = scopeOf(req);
-      return invite(app.db, app.config, scope.state, scope.subject, req.body, writeContext(req));
+      const { value, revision } = await execute(req, invite, { body: req.body, settings: app.config });
+      return { ...value, revision: revision ?? scopeOf(req).state.revision };
     },
   );
 
@@ -88,15 +80,8 @@ export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const scope = scopeOf(req);
-      return resendInvitation(
-        app.db,
-        app.config,
-        scope.state,
-        scope.subject,
-        req.params.id,
-        writeContext(req),
-      );
+      const { value } = await execute(req, resendInvitation, { id: req.params.id, settings: app.config });
+      return value;
     },
   );
 
@@ -111,10 +96,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: InvitationParams,
       },
     },
-    async (req) => {
-      const scope = scopeOf(req);
-      return revokeInvitation(app.db, scope.state, scope.subject, req.params.id, writeContext(req));
-    },
+    async (req) => (await execute(req, revokeInvitation, { id: req.params.id })).value,
   );
 
   app.get(
@@ -144,13 +126,16 @@ export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const { session, ...result } = await acceptInvitation(
-        app.db,
-        app.config,
-        req.principal,
-        req.body,
-        originOf(req),
-      );
+      const passwordHash = await prepareAcceptance(req.principal, req.body);
+      const { value, revision } = await execute(req, acceptInvitation, {
+        token: req.body.token,
+        name: req.body.name,
+        passwordHash,
+        principal: req.principal,
+        config: app.config,
+      });
+      const { session, ...accepted } = value;
+      const result = { ...accepted, revision: revision ?? accepted.revision };
       if (session) {
         setSessionCookies(reply, app.config, session, session.csrfToken);
         reply.status(201);
@@ -184,6 +169,12 @@ export const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: AcceptView },
       },
     },
-    async (req) => acceptMyInvitation(app.db, req.principal, req.params.id, originOf(req)),
+    async (req) => {
+      const { value, revision } = await execute(req, acceptMyInvitation, {
+        id: req.params.id,
+        principal: req.principal,
+      });
+      return { ...value, revision: revision ?? value.revision };
+    },
   );
 };

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { execute } from '../../command/http';
 import { access } from '../../http/access';
 import { scopeOf, userOf } from '../../http/guard';
-import { canBlock, settleRevisions, writeContext } from './common';
+import { createWorkspace, deleteWorkspace, renameWorkspace } from './commands';
+import { getWorkspace, listMyWorkspaces } from './queries';
 import {
   CreateWorkspaceBody,
   Deleted,
@@ -12,20 +14,11 @@ import {
   WorkspaceParams,
   WorkspaceView,
 } from './schema';
-import {
-  createWorkspace,
-  deleteWorkspace,
-  getWorkspace,
-  listMyWorkspaces,
-  presentWorkspace,
-  renameWorkspace,
-} from './service';
 
 const tags = ['workspaces'];
 
-/** Workspaces: create, list mine, read, rename, delete (SPEC §4, §6). */
+/** Workspaces: create, list mine, read, rename, delete (docs/rules.md §4, §6). */
 export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  settleRevisions(app);
   app.post(
     '/v1/workspaces',
     {
@@ -39,17 +32,12 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const user = userOf(req);
-      const { id, revision } = await createWorkspace(
-        app.db,
-        user.userId,
-        req.body.name.trim(),
-        writeContext(req),
-      );
-      const state = await app.accessState.get(id, revision);
+      const { value, revision } = await execute(req, createWorkspace, { name: req.body.name.trim() });
+      const state = await app.accessState.get(value.id, revision ?? undefined);
       if (!state) throw new Error('workspace vanished after creation');
       const view = await getWorkspace(app.db, state, { userId: user.userId });
       reply.status(201);
-      return { ...view, revision };
+      return { ...view, revision: revision ?? state.revision };
     },
   );
 
@@ -63,17 +51,7 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ workspaces: Type.Array(WorkspaceView) }) },
       },
     },
-    async (req) => {
-      const user = userOf(req);
-      const rows = await listMyWorkspaces(app.db, user.userId);
-      const workspaces = [];
-      for (const row of rows) {
-        const state = await app.accessState.get(row.id);
-        if (!state) continue;
-        workspaces.push(presentWorkspace(row, row.role, canBlock(state, { userId: user.userId })));
-      }
-      return { workspaces };
-    },
+    async (req) => ({ workspaces: await listMyWorkspaces(app.db, app.accessState, userOf(req).userId) }),
   );
 
   app.get(
@@ -107,14 +85,12 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const scope = scopeOf(req);
-      const { revision } = await renameWorkspace(
-        app.db,
-        scope.workspaceId,
-        req.body.name.trim(),
-        writeContext(req),
-      );
-      const state = await app.accessState.get(scope.workspaceId, revision);
-      return { ...(await getWorkspace(app.db, state ?? scope.state, scope.subject)), revision };
+      // A name is not access: the revision stays the one the request was decided on.
+      const { revision } = await execute(req, renameWorkspace, { name: req.body.name.trim() });
+      return {
+        ...(await getWorkspace(app.db, scope.state, scope.subject)),
+        revision: revision ?? scope.state.revision,
+      };
     },
   );
 
@@ -131,8 +107,8 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const scope = scopeOf(req);
-      return deleteWorkspace(app.db, scope.workspaceId, req.body.confirm, writeContext(req));
+      const { value, revision } = await execute(req, deleteWorkspace, { confirm: req.body.confirm });
+      return { ...value, revision: revision ?? scopeOf(req).state.revision };
     },
   );
 };

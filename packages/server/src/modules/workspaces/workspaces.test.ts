@@ -192,4 +192,21 @@ describe('workspaces', () => {
       workspaces: [],
     });
   });
+
+  it('a deletion is announced one revision on, so every instance drops the workspace', async () => {
+    const admin = await createUser(ctx.app);
+    const ws = await createWorkspace(ctx.app, admin, 'Short Lived');
+    const before = await ctx.app.db
+      .selectFrom('workspaces')
+      .select('revision')
+      .where('id', '=', ws.id)
+      .executeTakeFirstOrThrow();
+    const del = await as(
+      ctx.app,
+      admin,
+    )({ method: 'DELETE', url: `/v1/workspaces/${ws.id}`, payload: { confirm: 'Short Lived' } });
+    expect(del.statusCode, del.body).toBe(200);
+    expect(json(del)).toEqual({ deleted: true, revision: Number(before.revision) + 1 });
+    expect(await ctx.app.accessState.get(ws.id)).toBeNull();
+  });
 });
