@@ -654,7 +654,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   'PATCH /v1/workspaces/:workspaceId/agents/:agentId/subscription': {
-    actions: ['subscription.plan_changed'],
+    actions: ['agent.plan_changed'],
     run: async (w, call) => {
       await addCard(w);
       const agent = await createAgent(ctx.app, w.admin, w.workspaceId);

@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
-import { NO_ORIGIN } from '../../audit/record';
-import type { Actor } from '../../auth/principal';
 import { type Command, type CommandRuntime, type CommandScope, runCommand } from '../../command/command';
 import { systemScope } from '../../command/http';
 import type { DB } from '../../db/schema';
+import { generateInvoice } from '../billing/commands/invoices';
+import { addPaymentMethod } from '../billing/commands/payment-methods';
+import { updateProfile } from '../billing/commands/profile';
+import { updateSubscription } from '../billing/commands/subscriptions';
 import { createTestPaymentProvider } from '../billing/provider';
-import { addPaymentMethod, generateInvoice, updateProfile, updateSubscription } from '../billing/service';
-import { addComment, createTicket } from '../tickets/service';
+import { addComment, createTicket } from '../tickets/commands';
 import { ingestConversation } from './conversations/commands';
 import { addDataSource, updateDataSource } from './data-sources/commands';
 import { demoAgents, demoMembers, hasDataSources } from './demo-repo';
@@ -177,89 +178,61 @@ export async function seedDemoResources(
     }
   }
 
-  // Billing and tickets still take their services' write context (until they run on commands).
-  const asUser = (m: { id: string; name: string } | undefined) => {
-    const actor: Actor = m ? { type: 'user', id: m.id, name: m.name } : system.actor;
-    return { actor, origin: NO_ORIGIN, userId: m?.id ?? null };
-  };
-
   // Billing: org details, a test card, overage settings, two closed months.
-  await updateProfile(
-    db,
-    workspaceId,
-    {
-      orgName: 'Acme Support Ltd',
-      invoiceEmails: [...new Set([admin?.email ?? 'billing@acme.example', 'billing@acme.example'])],
-    },
-    asUser(admin),
-  );
-  await addPaymentMethod(
-    db,
-    createTestPaymentProvider(),
-    workspaceId,
-    {
+  await run(scopeOf(admin), updateProfile, {
+    orgName: 'Acme Support Ltd',
+    invoiceEmails: [...new Set([admin?.email ?? 'billing@acme.example', 'billing@acme.example'])],
+  });
+  await run(scopeOf(admin), addPaymentMethod, {
+    provider: createTestPaymentProvider(),
+    card: {
       number: '4242424242424242',
       expMonth: 12,
       expYear: now.getUTCFullYear() + 3,
       cvc: '123',
       holderName: 'Acme Support Ltd',
     },
-    asUser(admin),
-  );
+  });
   for (const agent of agents.filter((a) => a.plan !== 'starter')) {
-    await updateSubscription(db, workspaceId, agent.id, { overage: 'allow' }, asUser(admin));
+    await run(scopeOf(admin), updateSubscription, { agentId: agent.id, patch: { overage: 'allow' } });
   }
   let invoices = 0;
   const provider = createTestPaymentProvider();
   for (const back of [2, 1]) {
     const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1));
     const period = `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-    await generateInvoice(
-      db,
+    await run(scopeOf(admin), generateInvoice, {
       provider,
-      workspaceId,
       period,
-      asUser(admin),
-      new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1, 6)),
-    );
+      now: new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1, 6)),
+    });
     invoices++;
   }
 
   // Help center: one ticket from a member (answered), one from the admin.
   const first = agents[0];
   if (other && first) {
-    const t = await createTicket(
-      db,
-      workspaceId,
-      other.id,
-      {
+    const t = await run(scopeOf(other), createTicket, {
+      ticket: {
         subject: 'How do I add a PDF to the knowledge base?',
         body: `I want ${first.name} to answer from our new returns policy PDF. Where do I upload it?`,
         agentId: first.id,
       },
-      () => true,
-      asUser(other),
-    );
+      agentVisible: () => true,
+    });
     if (admin && admin.id !== other.id) {
-      await addComment(
-        db,
-        workspaceId,
-        t.id,
-        'Open the agent, then Data sources → Add → File. You need edit on Knowledge for that agent.',
-        { userId: admin.id, all: true },
-        asUser(admin),
-      );
+      await run(scopeOf(admin), addComment, {
+        id: t.id,
+        text: 'Open the agent, then Data sources → Add → File. You need edit on Knowledge for that agent.',
+        viewer: { userId: admin.id, all: true },
+      });
     }
   }
   if (admin) {
-    await createTicket(
-      db,
-      workspaceId,
-      admin.id,
-      { subject: 'Invoice needs our VAT number', body: 'Please add GB123456789 to future invoices.' },
-      () => true,
-      asUser(admin),
-    );
+    await run(scopeOf(admin), createTicket, {
+      ticket: { subject: 'Invoice needs our VAT number', body: 'Please add GB123456789 to future invoices.' },
+      agentVisible: () => true,
+    });
   }
   return { created: true, agents: agents.length, invoices };
 }

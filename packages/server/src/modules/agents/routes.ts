@@ -1,9 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { execute } from '../../command/http';
 import { validationFailed } from '../../errors';
 import { access } from '../../http/access';
 import { scopeOf, userOf } from '../../http/guard';
-import { settleRevisions, writeContext } from '../workspaces/common';
 import { Deleted, WorkspaceParams } from '../workspaces/schema';
+import { createAgent, decideAgent, deleteAgent, updateAgent } from './commands/lifecycle';
+import { addAgentMember, removeAgentMember, updateAgentMember } from './commands/members';
+import { getAgent, getAgentMember, listAgentMembers, listAgents } from './queries';
 import {
   AddAgentMemberBody,
   AgentList,
@@ -18,29 +22,20 @@ import {
   UpdateAgentBody,
   UpdateAgentMemberBody,
 } from './schema';
-import {
-  addAgentMember,
-  createAgent,
-  decideAgent,
-  deleteAgent,
-  getAgent,
-  getAgentMember,
-  listAgentMembers,
-  listAgents,
-  removeAgentMember,
-  updateAgent,
-  updateAgentMember,
-} from './service';
 
 const tags = ['agents'];
 
-/** Agents (create, plan, approve, reject, delete) and their users (SPEC §2, §4). */
+/** Agents (create, plan, approve, reject, delete) and their users (docs/rules.md §2, §4). */
 export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  settleRevisions(app);
-  const fresh = async (workspaceId: string, revision: number) => {
-    const state = await app.accessState.get(workspaceId, revision);
-    if (!state) throw new Error('workspace vanished');
-    return state;
+  /**
+   * The access state to present an answer from: the one after the change
+   * when the command changed access (the wrapper settled this instance's
+   * cache at that revision), else the one the guard decided on.
+   */
+  const after = async (req: FastifyRequest, revision: number | null) => {
+    const scope = scopeOf(req);
+    if (revision === null) return scope.state;
+    return (await app.accessState.get(scope.workspaceId, revision)) ?? scope.state;
   };
 
   app.get(
@@ -74,18 +69,16 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const scope = scopeOf(req);
-      const user = userOf(req);
-      const { id, revision } = await createAgent(
-        app.db,
-        scope.state,
-        user.userId,
-        { name: req.body.name.trim(), plan: req.body.plan ?? 'starter' },
-        writeContext(req),
-      );
+      userOf(req);
+      const { value, revision } = await execute(req, createAgent, {
+        name: req.body.name.trim(),
+        plan: req.body.plan ?? 'starter',
+      });
+      const state = await after(req, revision);
       reply.status(201);
       return {
-        ...(await getAgent(app.db, await fresh(scope.workspaceId, revision), scope.subject, id)),
-        revision,
+        ...(await getAgent(app.db, state, scope.subject, value.id)),
+        revision: revision ?? state.revision,
       };
     },
   );
@@ -117,17 +110,14 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const scope = scopeOf(req);
       const { agentId } = req.params;
-      const { revision } = await updateAgent(
-        app.db,
-        scope.state,
-        scope.subject,
+      const { revision } = await execute(req, updateAgent, {
         agentId,
-        { name: req.body.name?.trim(), plan: req.body.plan },
-        writeContext(req),
-      );
+        patch: { name: req.body.name?.trim(), plan: req.body.plan },
+      });
+      const state = await after(req, revision);
       return {
-        ...(await getAgent(app.db, await fresh(scope.workspaceId, revision), scope.subject, agentId)),
-        revision,
+        ...(await getAgent(app.db, state, scope.subject, agentId)),
+        revision: revision ?? state.revision,
       };
     },
   );
@@ -150,17 +140,11 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       async (req) => {
         const scope = scopeOf(req);
         const { agentId } = req.params;
-        const { revision } = await decideAgent(
-          app.db,
-          scope.state,
-          scope.subject,
-          agentId,
-          decision,
-          writeContext(req),
-        );
+        const { revision } = await execute(req, decideAgent, { agentId, decision });
+        const state = await after(req, revision);
         return {
-          ...(await getAgent(app.db, await fresh(scope.workspaceId, revision), scope.subject, agentId)),
-          revision,
+          ...(await getAgent(app.db, state, scope.subject, agentId)),
+          revision: revision ?? state.revision,
         };
       },
     );
@@ -179,8 +163,11 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const scope = scopeOf(req);
-      return deleteAgent(app.db, scope.state, req.params.agentId, req.body.confirm, writeContext(req));
+      const { value, revision } = await execute(req, deleteAgent, {
+        agentId: req.params.agentId,
+        confirm: req.body.confirm,
+      });
+      return { ...value, revision: revision ?? scopeOf(req).state.revision };
     },
   );
 
@@ -219,20 +206,16 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if ((body.userId === undefined) === (body.email === undefined)) {
         throw validationFailed([{ path: '/body/userId', message: 'send exactly one of userId or email' }]);
       }
-      const { userId, revision, joinedWorkspace } = await addAgentMember(
-        app.db,
-        scope.state,
-        scope.subject,
-        req.params.agentId,
+      const { value, revision } = await execute(req, addAgentMember, {
+        agentId: req.params.agentId,
         body,
-        writeContext(req),
-        app.config.publicUrl,
-      );
+        publicUrl: app.config.publicUrl,
+      });
       reply.status(201);
       return {
-        ...(await getAgentMember(app.db, scope.workspaceId, req.params.agentId, userId)),
-        joinedWorkspace,
-        revision,
+        ...(await getAgentMember(app.db, scope.workspaceId, req.params.agentId, value.userId)),
+        joinedWorkspace: value.joinedWorkspace,
+        revision: revision ?? scope.state.revision,
       };
     },
   );
@@ -269,16 +252,11 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const scope = scopeOf(req);
       const { agentId, userId } = req.params;
-      const { revision } = await updateAgentMember(
-        app.db,
-        scope.state,
-        scope.subject,
-        agentId,
-        userId,
-        req.body,
-        writeContext(req),
-      );
-      return { ...(await getAgentMember(app.db, scope.workspaceId, agentId, userId)), revision };
+      const { revision } = await execute(req, updateAgentMember, { agentId, userId, patch: req.body });
+      return {
+        ...(await getAgentMember(app.db, scope.workspaceId, agentId, userId)),
+        revision: revision ?? scope.state.revision,
+      };
     },
   );
 
@@ -294,15 +272,11 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const scope = scopeOf(req);
-      return removeAgentMember(
-        app.db,
-        scope.state,
-        scope.subject,
-        req.params.agentId,
-        req.params.userId,
-        writeContext(req),
-      );
+      const { value, revision } = await execute(req, removeAgentMember, {
+        agentId: req.params.agentId,
+        userId: req.params.userId,
+      });
+      return { ...value, revision: revision ?? scopeOf(req).state.revision };
     },
   );
 };

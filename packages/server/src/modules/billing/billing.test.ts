@@ -283,11 +283,11 @@ describe('workspace admins (seed 004: full billing admin privileges)', () => {
       .selectFrom('activity_log')
       .select('action')
       .where('workspace_id', '=', c.workspaceId)
-      .where('action', 'like', 'subscription.%')
+      .where((eb) => eb.or([eb('action', 'like', 'subscription.%'), eb('action', '=', 'agent.plan_changed')]))
       .orderBy('seq')
       .execute();
     expect(actions.map((a) => a.action)).toEqual([
-      'subscription.plan_changed',
+      'agent.plan_changed',
       'subscription.overage_changed',
       'subscription.overage_changed',
     ]);

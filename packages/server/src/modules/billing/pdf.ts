@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
-import { formatCents, type InvoiceDetail } from './service';
+import { formatCents } from './plans';
+import type { InvoiceDetail } from './queries';
 
 /**
  * Renders an invoice as a PDF with pdfkit (standard Helvetica: no font files

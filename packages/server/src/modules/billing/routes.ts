@@ -1,10 +1,27 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { execute } from '../../command/http';
 import { access } from '../../http/access';
 import { scopeOf } from '../../http/guard';
-import { writeContext } from '../agent-resources/context';
+import { generateInvoice } from './commands/invoices';
+import {
+  addPaymentMethod,
+  removePaymentMethod,
+  setDefaultPaymentMethod,
+  updatePaymentMethod,
+} from './commands/payment-methods';
+import { updateProfile } from './commands/profile';
+import { attachPaymentMethod, updateSubscription } from './commands/subscriptions';
 import { renderInvoicePdf } from './pdf';
 import { createTestPaymentProvider, type PaymentProvider } from './provider';
+import {
+  getAgentPlan,
+  getBilling,
+  getInvoice,
+  listInvoices,
+  listPaymentMethods,
+  listSubscriptions,
+} from './queries';
 import {
   AddPaymentMethodBody,
   AgentParams,
@@ -22,22 +39,6 @@ import {
   UpdateSubscriptionBody,
   WorkspaceParams,
 } from './schema';
-import {
-  addPaymentMethod,
-  attachPaymentMethod,
-  generateInvoice,
-  getAgentPlan,
-  getBilling,
-  getInvoice,
-  listInvoices,
-  listPaymentMethods,
-  listSubscriptions,
-  removePaymentMethod,
-  setDefaultPaymentMethod,
-  updatePaymentMethod,
-  updateProfile,
-  updateSubscription,
-} from './service';
 
 const tags = ['billing'];
 const WS = '/v1/workspaces/:workspaceId';
@@ -48,7 +49,7 @@ export interface BillingRoutesOptions {
 }
 
 /**
- * Billing (SPEC §2 capabilities, §4). Everything is `billing.manage`
+ * Billing (docs/rules.md §2 capabilities, §4). Everything is `billing.manage`
  * (workspace admins) except: an agent's plan and status (`agent.view_plan`:
  * also that agent's agent_admin — never payment methods or invoices), and
  * attaching a payment method to an agent (`agent.approve`: workspace admins,
@@ -84,7 +85,10 @@ export const billingRoutes: FastifyPluginAsyncTypebox<BillingRoutesOptions> = as
         response: { 200: BillingView },
       },
     },
-    async (req) => updateProfile(app.db, scopeOf(req).workspaceId, req.body, writeContext(req)),
+    async (req) => {
+      await execute(req, updateProfile, req.body);
+      return getBilling(app.db, scopeOf(req).workspaceId);
+    },
   );
 
   app.get(
@@ -113,15 +117,9 @@ export const billingRoutes: FastifyPluginAsyncTypebox<BillingRoutesOptions> = as
       },
     },
     async (req, reply) => {
-      const pm = await addPaymentMethod(
-        app.db,
-        provider,
-        scopeOf(req).workspaceId,
-        req.body,
-        writeContext(req),
-      );
+      const { value } = await execute(req, addPaymentMethod, { provider, card: req.body });
       reply.status(201);
-      return pm;
+      return value;
     },
   );
   app.patch(
@@ -136,8 +134,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox<BillingRoutesOptions> = as
         response: { 200: PaymentMethodView },
       },
     },
-    async (req) =>
-      updatePaymentMethod(app.db, scopeOf(req).workspaceId, req.params.id, req.body, writeContext(req)),
+    async (req) => (await execute(req, updatePaymentMethod, { id: req.params.id, patch: req.body })).value,
   );
   app.post(
     `${WS}/payment-methods/:id/default`,
@@ -151,19 +148,14 @@ export const billingRoutes: FastifyPluginAsyncTypebox<BillingRoutesOptions> = as
       },
     },
     async (req) => ({
-      paymentMethods: await setDefaultPaymentMethod(
-        app.db,
-        scopeOf(req).workspaceId,
-        req.params.id,
-        writeContext(req),
-      ),
+      paymentMethods: (await execute(req, setDefaultPaymentMethod, { id: req.params.id })).value,
     }),
   );
   app.delete(
     `${WS}/payment-methods/:id`,
     { config: manage, schema: { tags, summary: 'Remove a payment method', params: ItemParams } },
     async (req, reply) => {
-      await removePaymentMethod(app.db, scopeOf(req).workspaceId, req.params.id, writeContext(req));
+      await execute(req, removePaymentMethod, { id: req.params.id });
       return reply.status(204).send();
     },
   );
@@ -210,20 +202,14 @@ export const billingRoutes: FastifyPluginAsyncTypebox<BillingRoutesOptions> = as
       },
     },
     async (req) => {
-      const scope = scopeOf(req);
-      return updateSubscription(
-        app.db,
-        scope.workspaceId,
-        scope.agentId as string,
-        req.body,
-        writeContext(req),
-      );
+      const agentId = scopeOf(req).agentId as string;
+      return (await execute(req, updateSubscription, { agentId, patch: req.body })).value;
     },
   );
   app.put(
     `${WS}/agents/:agentId/payment-method`,
     {
-      // SPEC §2: attaching payment methods is the approver's power, never an agent admin's.
+      // docs/rules.md §2: attaching payment methods is the approver's power, never an agent admin's.
       config: { access: access.capability('agent.approve') },
       schema: {
         tags,
@@ -234,14 +220,9 @@ export const billingRoutes: FastifyPluginAsyncTypebox<BillingRoutesOptions> = as
       },
     },
     async (req) => {
-      const scope = scopeOf(req);
-      return attachPaymentMethod(
-        app.db,
-        scope.workspaceId,
-        scope.agentId as string,
-        req.body.paymentMethodId,
-        writeContext(req),
-      );
+      const agentId = scopeOf(req).agentId as string;
+      const { paymentMethodId } = req.body;
+      return (await execute(req, attachPaymentMethod, { agentId, paymentMethodId })).value;
     },
   );
 
@@ -271,15 +252,9 @@ export const billingRoutes: FastifyPluginAsyncTypebox<BillingRoutesOptions> = as
       },
     },
     async (req, reply) => {
-      const invoice = await generateInvoice(
-        app.db,
-        provider,
-        scopeOf(req).workspaceId,
-        req.body.period,
-        writeContext(req),
-      );
+      const { value } = await execute(req, generateInvoice, { provider, period: req.body.period });
       reply.status(201);
-      return invoice;
+      return value;
     },
   );
   app.get(

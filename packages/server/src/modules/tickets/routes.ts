@@ -2,9 +2,11 @@ import { hasAgentAccess, hasCapability } from '@atrium/policy';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { execute } from '../../command/http';
 import { access } from '../../http/access';
 import { scopeOf, userOf } from '../../http/guard';
-import { writeContext } from '../agent-resources/context';
+import { addComment, createTicket, updateTicket } from './commands';
+import { getTicket, listTickets, type TicketViewer } from './queries';
 import {
   CommentBody,
   CreateTicketBody,
@@ -15,14 +17,13 @@ import {
   UpdateTicketBody,
   WorkspaceParams,
 } from './schema';
-import { addComment, createTicket, getTicket, listTickets, type TicketViewer, updateTicket } from './service';
 
 const tags = ['help center'];
 const BASE = '/v1/workspaces/:workspaceId/tickets';
 
 /**
  * Which tickets the caller sees: the engine's `tickets.read_all` capability
- * on the state the guard decided on (SPEC §2: workspace admins see every
+ * on the state the guard decided on (docs/rules.md §2: workspace admins see every
  * ticket, others only their own). A data filter, not an access check: every
  * member may use the help center.
  */
@@ -32,7 +33,7 @@ function viewerOf(req: FastifyRequest): TicketViewer {
   return { userId: user.userId, all: hasCapability(scope.state, scope.subject, 'tickets.read_all') };
 }
 
-/** Help-center tickets and their comments (SPEC §4). */
+/** Help-center tickets and their comments (docs/rules.md §4). */
 export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     BASE,
@@ -71,18 +72,14 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const user = userOf(req);
+      userOf(req);
       const scope = scopeOf(req);
-      const ticket = await createTicket(
-        app.db,
-        scope.workspaceId,
-        user.userId,
-        req.body,
-        (agentId) => hasAgentAccess(scope.state, scope.subject, agentId),
-        writeContext(req),
-      );
+      const { value } = await execute(req, createTicket, {
+        ticket: req.body,
+        agentVisible: (agentId) => hasAgentAccess(scope.state, scope.subject, agentId),
+      });
       reply.status(201);
-      return ticket;
+      return value;
     },
   );
 
@@ -113,14 +110,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) =>
-      updateTicket(
-        app.db,
-        scopeOf(req).workspaceId,
-        req.params.id,
-        req.body,
-        viewerOf(req),
-        writeContext(req),
-      ),
+      (await execute(req, updateTicket, { id: req.params.id, patch: req.body, viewer: viewerOf(req) })).value,
   );
 
   app.post(
@@ -136,16 +126,10 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const ticket = await addComment(
-        app.db,
-        scopeOf(req).workspaceId,
-        req.params.id,
-        req.body.body,
-        viewerOf(req),
-        writeContext(req),
-      );
+      const viewer = viewerOf(req);
+      const { value } = await execute(req, addComment, { id: req.params.id, text: req.body.body, viewer });
       reply.status(201);
-      return ticket;
+      return value;
     },
   );
 };
