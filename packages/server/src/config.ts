@@ -50,6 +50,8 @@ export interface Config {
    * unchanged (command/command.ts).
    */
   verifyCommands: boolean;
+  /** Accept plain-http `Origin`s for share links' authorized domains (local development only). */
+  widgetAllowHttp: boolean;
   /** Minutes between automatic activity-log purges by retention period; 0 = off. */
   activityPurgeIntervalMinutes: number;
 }
@@ -171,6 +173,7 @@ export function loadConfig(env: Env = process.env): Config {
     invitationTtlDays: int(env, 'INVITATION_TTL_DAYS', 7, 1, 90),
     accessCacheWorkspaces: int(env, 'ATRIUM_ACCESS_CACHE_WORKSPACES', 1000, 1, 1_000_000),
     verifyCommands: false,
+    widgetAllowHttp: bool(env, 'ATRIUM_WIDGET_ALLOW_HTTP', false),
     sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 24 * 30, 1, 24 * 366),
     sessionIdleHours: int(env, 'SESSION_IDLE_HOURS', 24 * 7, 1, 24 * 366),
     authRateLimitPerIp: int(env, 'AUTH_RATE_LIMIT_PER_IP', 30, 1, 1_000_000),

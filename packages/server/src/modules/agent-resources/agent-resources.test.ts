@@ -644,6 +644,10 @@ describe('the web widget', () => {
     const foreign = await widget('https://evil-acme.example');
     expect(foreign.statusCode).toBe(403);
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+    // Issue 14: an authorized domain over plain http is not trusted.
+    const plain = await widget('http://shop.acme.example');
+    expect(plain.statusCode).toBe(403);
+    expect(plain.headers['access-control-allow-origin']).toBeUndefined();
     await admin({ method: 'PATCH', url: url(c, `share-links/${link.id}`), payload: { enabled: false } });
     expect((await widget()).statusCode).toBe(404);
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/share/nope' })).statusCode).toBe(404);

@@ -67,7 +67,9 @@ export async function embedSnippet(
  * is the credential). A disabled or unknown link, or one whose agent is not
  * approved, is 404. When a browser embeds the widget, its `Origin` must be
  * one of the link's authorized domains (or Atrium's own origin, for the
- * direct link); otherwise 403 — the domain list is enforced, not decorative.
+ * direct link), served over https (plain http only with
+ * `ATRIUM_WIDGET_ALLOW_HTTP`, for local development); otherwise 403 — the
+ * domain list is enforced, not decorative.
  * Returns the origin to allow for CORS, if any. A read: it changes nothing.
  */
 export async function resolveWidget(
@@ -75,16 +77,21 @@ export async function resolveWidget(
   slug: string,
   origin: string | undefined,
   publicUrl: string,
+  allowHttpOrigins = false,
 ) {
   const row = await findWidgetLink(db, slug);
   if (!row?.enabled || row.status !== 'approved') throw notFound('share link');
   let allowOrigin: string | null = null;
   if (origin !== undefined && origin !== new URL(publicUrl).origin) {
     let host = '';
+    let protocol = '';
     try {
-      host = new URL(origin).hostname;
+      ({ hostname: host, protocol } = new URL(origin));
     } catch {}
-    if (!host || !domainAllowed(host, row.authorized_domains ?? [])) {
+    // An authorized domain is trusted over https only: a plain-http page on it
+    // can be rewritten by anyone on the network path (issue 14).
+    const secure = protocol === 'https:' || (allowHttpOrigins && protocol === 'http:');
+    if (!host || !secure || !domainAllowed(host, row.authorized_domains ?? [])) {
       throw problem('forbidden', 'This site is not an authorized domain of this share link', { origin });
     }
     allowOrigin = origin;

@@ -134,7 +134,13 @@ export const shareLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
-      const { allowOrigin, view } = await resolveWidget(app.db, req.params.slug, origin, publicUrl);
+      const { allowOrigin, view } = await resolveWidget(
+        app.db,
+        req.params.slug,
+        origin,
+        publicUrl,
+        app.config.widgetAllowHttp,
+      );
       if (allowOrigin) reply.header('access-control-allow-origin', allowOrigin).header('vary', 'Origin');
       return view;
     },
