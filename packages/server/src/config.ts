@@ -50,6 +50,12 @@ export interface Config {
    * unchanged (command/command.ts).
    */
   verifyCommands: boolean;
+  /** Invitation emails a workspace may send per hour (invitations and resends). */
+  invitationEmailsPerWorkspaceHour: number;
+  /** Invitation emails one person may send per hour, across workspaces. */
+  invitationEmailsPerInviterHour: number;
+  /** Resends of one invitation per hour. */
+  invitationResendsPerHour: number;
   /** Accept plain-http `Origin`s for share links' authorized domains (local development only). */
   widgetAllowHttp: boolean;
   /** Minutes between automatic activity-log purges by retention period; 0 = off. */
@@ -174,6 +180,9 @@ export function loadConfig(env: Env = process.env): Config {
     accessCacheWorkspaces: int(env, 'ATRIUM_ACCESS_CACHE_WORKSPACES', 1000, 1, 1_000_000),
     verifyCommands: false,
     widgetAllowHttp: bool(env, 'ATRIUM_WIDGET_ALLOW_HTTP', false),
+    invitationEmailsPerWorkspaceHour: int(env, 'INVITATION_EMAILS_PER_WORKSPACE_HOUR', 500, 1, 1_000_000),
+    invitationEmailsPerInviterHour: int(env, 'INVITATION_EMAILS_PER_INVITER_HOUR', 200, 1, 1_000_000),
+    invitationResendsPerHour: int(env, 'INVITATION_RESENDS_PER_HOUR', 3, 1, 1000),
     sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 24 * 30, 1, 24 * 366),
     sessionIdleHours: int(env, 'SESSION_IDLE_HOURS', 24 * 7, 1, 24 * 366),
     authRateLimitPerIp: int(env, 'AUTH_RATE_LIMIT_PER_IP', 30, 1, 1_000_000),

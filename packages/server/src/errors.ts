@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   invalid_credentials: { status: 401, title: 'Email or password is wrong' },
   csrf_failed: { status: 403, title: 'Missing or wrong CSRF token' },
   forbidden: { status: 403, title: 'You do not have permission to do this' },
+  email_unverified: { status: 403, title: 'Confirm your email address first' },
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'The request conflicts with the current state' },

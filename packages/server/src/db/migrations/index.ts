@@ -4,9 +4,17 @@ import { migration as identity } from './0002_identity';
 import { migration as invitations } from './0003_invitations';
 import { migration as activity } from './0004_activity';
 import { migration as resources } from './0005_resources';
+import { migration as invitationLimits } from './0006_invitation_limits';
 
 /**
  * Every migration, in order. Append new ones at the end (one file each,
  * `NNNN_topic.ts`); never edit one that has been released.
  */
-export const MIGRATIONS: readonly Migration[] = [core, identity, invitations, activity, resources];
+export const MIGRATIONS: readonly Migration[] = [
+  core,
+  identity,
+  invitations,
+  activity,
+  resources,
+  invitationLimits,
+];

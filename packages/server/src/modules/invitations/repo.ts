@@ -306,3 +306,39 @@ export async function findPendingTo(db: Kysely<DB>, email: string): Promise<Invi
     .orderBy('i.created_at', 'desc')
     .execute()) as InvitationForAcceptance[];
 }
+
+/** Actions that each stand for one invitation email sent. */
+const INVITATION_EMAIL_ACTIONS = ['invitation.created', 'invitation.updated', 'invitation.resent'] as const;
+
+/** Invitation emails recorded in the last hour, in one workspace or by one actor; with the oldest one's time. */
+export async function recentInvitationEmails(
+  tx: Transaction<DB>,
+  by: { workspaceId: string } | { actorId: string },
+): Promise<{ count: number; oldest: Date | null }> {
+  let q = tx
+    .selectFrom('activity_log')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')])
+    .where('action', 'in', INVITATION_EMAIL_ACTIONS)
+    .where('created_at', '>', sql<Date>`now() - interval '1 hour'`);
+  q = 'workspaceId' in by ? q.where('workspace_id', '=', by.workspaceId) : q.where('actor_id', '=', by.actorId);
+  const row = await q.executeTakeFirstOrThrow();
+  return { count: Number(row.n), oldest: row.oldest ? new Date(row.oldest as unknown as string) : null };
+}
+
+/** Resends of one invitation recorded in the last hour, with the oldest one's time. */
+export async function recentResends(
+  tx: Transaction<DB>,
+  workspaceId: string,
+  invitationId: string,
+): Promise<{ count: number; oldest: Date | null }> {
+  const row = await tx
+    .selectFrom('activity_log')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')])
+    .where('workspace_id', '=', workspaceId)
+    .where('action', '=', 'invitation.resent')
+    .where('target_type', '=', 'invitation')
+    .where('target_id', '=', invitationId)
+    .where('created_at', '>', sql<Date>`now() - interval '1 hour'`)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.n), oldest: row.oldest ? new Date(row.oldest as unknown as string) : null };
+}

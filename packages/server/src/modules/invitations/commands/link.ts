@@ -2,7 +2,14 @@ import { randomToken, sha256 } from '../../../auth/tokens';
 import type { Config } from '../../../config';
 
 /** What sending an invitation needs from the configuration. */
-export type InvitationSettings = Pick<Config, 'publicUrl' | 'invitationTtlDays'>;
+export type InvitationSettings = Pick<
+  Config,
+  | 'publicUrl'
+  | 'invitationTtlDays'
+  | 'invitationEmailsPerWorkspaceHour'
+  | 'invitationEmailsPerInviterHour'
+  | 'invitationResendsPerHour'
+>;
 
 const DAY_MS = 86_400_000;
 

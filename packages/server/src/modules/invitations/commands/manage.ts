@@ -5,6 +5,7 @@ import { requireUuid } from '../../../ids';
 import { enqueueEmail } from '../../../mail/outbox';
 import { agentsOf, manages, presentInvitation, statusOf } from '../queries';
 import { findInvitation, markRevoked, renewInvitation, workspaceAndAgentNames } from '../repo';
+import { assertInvitationBudget, assertResendBudget, requireVerifiedInviter } from '../limits';
 import { invitationTemplate } from '../templates';
 import { type InvitationSettings, newInvitationLink } from './link';
 
@@ -31,6 +32,9 @@ export const resendInvitation = defineCommand({
     const { row, workspaceId } = await managedInvitation(ctx, id);
     if (row.status === 'accepted') throw problem('invitation_used');
     if (row.status === 'revoked') throw problem('invitation_revoked');
+    await requireVerifiedInviter(ctx);
+    await assertResendBudget(ctx, settings, row.id);
+    await assertInvitationBudget(ctx, settings, 1);
     const link = newInvitationLink(settings);
     const sent = await renewInvitation(ctx.tx, workspaceId, row.id, link.tokenHash, link.expiresAt);
     const label = await workspaceAndAgentNames(

@@ -12,6 +12,7 @@ import {
   updatePendingInvitation,
   workspaceAndAgentNames,
 } from '../repo';
+import { assertInvitationBudget, requireVerifiedInviter } from '../limits';
 import { addedToWorkspaceTemplate, invitationTemplate } from '../templates';
 import { type InvitationSettings, newInvitationLink } from './link';
 
@@ -233,6 +234,9 @@ export const invite = defineCommand({
       inviterName: ctx.actor.name ?? 'Someone',
     };
 
+    await requireVerifiedInviter(ctx);
+    const sendable = new Set(body.emails.map((e) => normalizeEmail(e)).filter((e) => e !== null));
+    await assertInvitationBudget(ctx, settings, sendable.size);
     const results: InviteResult[] = [];
     const seen = new Set<string>();
     for (const raw of body.emails) {
