@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { insertUser, revokeApiKey, seedWorkspace } from '../../../test/check-fixtures';
 import { useTestApp } from '../../../test/harness';
 import { resolveApiKey } from '../../auth/api-keys';
-import { insertUser, revokeApiKey, seedWorkspace } from '../check/testing';
 import { ApiKeyCache } from './api-keys';
 import { startAccessCache } from './cache';
 
@@ -16,7 +16,12 @@ describe('API-key resolution cache', () => {
     expect(first).toEqual({ apiKeyId: ws.apiKey.id, workspaceId: ws.workspaceId, name: 'platform backend' });
     expect(cache.size).toBe(1);
     // Revoked behind the cache's back (no revision bump): memory still answers, proving no query ran…
-    await db.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', ws.apiKey.id).execute();
+    await db
+      .updateTable('api_keys')
+      .set({ revoked_at: new Date() })
+      .where('workspace_id', '=', ws.workspaceId)
+      .where('id', '=', ws.apiKey.id)
+      .execute();
     expect(await resolveApiKey(db, ws.apiKey.secret, cache)).toEqual(first);
     // …until the workspace's change is announced.
     cache.invalidateWorkspace(ws.workspaceId);

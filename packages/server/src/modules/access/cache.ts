@@ -1,17 +1,9 @@
-import { type CompiledWorkspace, compile, type WorkspaceState } from '@atrium/policy';
+import { compile, type WorkspaceState } from '@atrium/policy';
 import { REVISION_CHANNEL } from '../../command/revision';
 import type { Database } from '../../db';
 import { ApiKeyCache } from './api-keys';
-import type { AccessStateSource } from './service';
+import type { AccessStateSource, CachedAccess } from './service';
 import { loadWorkspaceState } from './state';
-
-/** One workspace's access state as cached by an instance, with its compiled index. */
-export interface CachedAccess {
-  readonly state: WorkspaceState;
-  /** `compile(state)`: answers checks without allocating. */
-  readonly index: CompiledWorkspace;
-  readonly revision: number;
-}
 
 export interface AccessCacheOptions {
   /** Most workspaces kept (least recently used dropped first). */

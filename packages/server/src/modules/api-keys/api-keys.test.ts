@@ -227,6 +227,7 @@ describe('API keys', () => {
     await ctx.app.db
       .updateTable('api_keys')
       .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('workspace_id', '=', ws.id)
       .where('id', '=', created.apiKey.id)
       .execute();
     expect((await key(probe(ws.id, 'read'))).statusCode).toBe(401);
