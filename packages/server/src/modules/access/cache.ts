@@ -35,7 +35,7 @@ interface Slot {
 const NOTHING = Promise.resolve(null);
 
 /**
- * The per-instance cache of access state (SPEC §3, "Changes take effect
+ * The per-instance cache of access state (docs/rules.md §3, "Changes take effect
  * immediately"). It lives on the app instance (`app.accessState`), never in
  * module state, and is bounded (LRU by workspace).
  *
