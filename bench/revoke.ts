@@ -20,7 +20,7 @@
 import { buildApp } from '../packages/server/src/app';
 import { loadConfig } from '../packages/server/src/config';
 import { openDatabase } from '../packages/server/src/db';
-import { setMember } from '../packages/server/src/modules/check/testing';
+import { setMember } from '../packages/server/test/check-fixtures';
 import { createUser } from '../packages/server/test/factories';
 import { startServer } from './lib/server-child';
 import { createBenchDatabase, seedBenchWorkspace } from './lib/server-seed';

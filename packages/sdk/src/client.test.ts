@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '@atrium/server';
 import { testConfig } from '@atrium/server/config';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   insertUser,
   removeMember,
@@ -9,9 +11,7 @@ import {
   seedWorkspace,
   setAgentMember,
   setMember,
-} from '@atrium/server/modules/check/testing';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+} from '../../server/test/check-fixtures';
 import { createTestDatabase, type TestDatabase } from '../../server/test/harness';
 import { type AtriumClient, AtriumError, createClient } from './index';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { insertUser, revokeApiKey, seedWorkspace } from '../../../test/check-fixtures';
 import { useTestApp } from '../../../test/harness';
 import { resolveApiKey } from '../../auth/api-keys';
-import { insertUser, revokeApiKey, seedWorkspace } from '../check/testing';
 import { ApiKeyCache } from './api-keys';
 import { startAccessCache } from './cache';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { insertUser, seedWorkspace, setMember } from '../../../test/check-fixtures';
 import { useTestApp } from '../../../test/harness';
-import { insertUser, seedWorkspace, setMember } from '../check/testing';
 import { AccessCache, startAccessCache } from './cache';
 
 const ctx = useTestApp();

@@ -1,18 +1,10 @@
-import { type CompiledWorkspace, compile, type WorkspaceState } from '@atrium/policy';
+import { compile, type WorkspaceState } from '@atrium/policy';
 import { REVISION_CHANNEL } from '../../command/revision';
 import type { Database } from '../../db';
 import { problem } from '../../errors';
 import { ApiKeyCache } from './api-keys';
-import type { AccessStateSource } from './service';
+import type { AccessStateSource, CachedAccess } from './service';
 import { loadWorkspaceState } from './state';
-
-/** One workspace's access state as cached by an instance, with its compiled index. */
-export interface CachedAccess {
-  readonly state: WorkspaceState;
-  /** `compile(state)`: answers checks without allocating. */
-  readonly index: CompiledWorkspace;
-  readonly revision: number;
-}
 
 export interface AccessCacheOptions {
   /** Most workspaces kept (least recently used dropped first). */
@@ -58,7 +50,7 @@ const PROBE_INTERVAL_MS = 10;
 const NOTHING = Promise.resolve(null);
 
 /**
- * The per-instance cache of access state (SPEC §3, "Changes take effect
+ * The per-instance cache of access state (docs/rules.md §3, "Changes take effect
  * immediately"). It lives on the app instance (`app.accessState`), never in
  * module state, and is bounded (LRU by workspace).
  *

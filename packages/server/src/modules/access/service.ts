@@ -1,8 +1,19 @@
-import type { WorkspaceState } from '@atrium/policy';
+import type { CompiledWorkspace, WorkspaceState } from '@atrium/policy';
 import type { ApiKeyCache } from './api-keys';
-import type { CachedAccess } from './cache';
 
-export type { CachedAccess } from './cache';
+/**
+ * What every access-state consumer sees of the cache, kept apart from its
+ * implementation: `AccessCache` (cache.ts) implements this file's interface
+ * and imports it; nothing here imports cache.ts.
+ */
+
+/** One workspace's access state as cached by an instance, with its compiled index. */
+export interface CachedAccess {
+  readonly state: WorkspaceState;
+  /** `compile(state)`: answers checks without allocating. */
+  readonly index: CompiledWorkspace;
+  readonly revision: number;
+}
 
 /**
  * Hands out the access state of a workspace. Every guard and check goes

@@ -209,6 +209,56 @@ describe('API keys', () => {
     expect(log).toHaveLength(1);
   });
 
+  it('a check right after creating or revoking a key on the same instance sees it, without a revision token', async () => {
+    // An instance that never hears revision announcements: only the command
+    // wrapper's settle can bring its cache up to date before the answer leaves.
+    const deaf = await buildApp(ctx.config, {
+      database: { ...ctx.database, listen: async () => async () => {} },
+      skipMigrations: true,
+    });
+    try {
+      const { admin, ws } = await adminWithWorkspace();
+      const call = as(deaf, admin);
+      const check = (who: typeof admin | { apiKey: string }, subject: Record<string, string>) =>
+        as(
+          deaf,
+          who,
+        )({
+          method: 'POST',
+          url: '/v1/check',
+          payload: { workspaceId: ws.id, subject, permission: 'build.knowledge', level: 'read' },
+        });
+      // The instance caches the workspace's state before the key exists.
+      const warm = await check(admin, { userId: admin.id });
+      expect(warm.statusCode).toBe(200);
+      const created = json<Created>(
+        await call({
+          method: 'POST',
+          url: `/v1/workspaces/${ws.id}/api-keys`,
+          payload: { name: 'fresh', presetId: 'builder' },
+        }),
+      );
+      expect(json<{ revision: number }>(warm).revision).toBeLessThan(created.revision);
+      // No atLeastRevision: the answer already includes the new key.
+      const seen = await check(admin, { apiKeyId: created.apiKey.id });
+      expect(json(seen)).toEqual({ allowed: true, level: 'edit', revision: created.revision });
+      const self = await check({ apiKey: created.secret }, { apiKeyId: created.apiKey.id });
+      expect(json(self)).toEqual({ allowed: true, level: 'edit', revision: created.revision });
+
+      const revoked = json<{ revision: number }>(
+        await call({ method: 'DELETE', url: `/v1/workspaces/${ws.id}/api-keys/${created.apiKey.id}` }),
+      );
+      expect(revoked.revision).toBe(created.revision + 1);
+      const gone = await check(admin, { apiKeyId: created.apiKey.id });
+      expect(json(gone)).toEqual({ allowed: false, level: 'none', revision: revoked.revision });
+      // The revoked key itself, still in this instance's key cache, is no longer of the workspace.
+      const after = await check({ apiKey: created.secret }, { apiKeyId: created.apiKey.id });
+      expect([401, 404]).toContain(after.statusCode);
+    } finally {
+      await deaf.close();
+    }
+  });
+
   it('an expired key gets 401', async () => {
     const { ws, call } = await adminWithWorkspace();
     const created = json<Created>(
@@ -227,6 +277,7 @@ describe('API keys', () => {
     await ctx.app.db
       .updateTable('api_keys')
       .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('workspace_id', '=', ws.id)
       .where('id', '=', created.apiKey.id)
       .execute();
     expect((await key(probe(ws.id, 'read'))).statusCode).toBe(401);

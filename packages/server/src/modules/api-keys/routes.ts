@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { actorOf } from '../../auth/principal';
-import { originOf } from '../../command/http';
+import { execute } from '../../command/http';
 import { access } from '../../http/access';
 import { scopeOf } from '../../http/guard';
-import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from './service';
+import { createApiKey, revokeApiKey } from './commands';
+import { getApiKey, listApiKeys } from './queries';
 
 const tags = ['api-keys'];
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -28,7 +28,7 @@ const WorkspaceParams = Type.Object({ workspaceId: Type.String() });
 const KeyParams = Type.Object({ workspaceId: Type.String(), id: Type.String({ format: 'uuid' }) });
 
 /**
- * API keys (SPEC §4 "API keys"): workspace-scoped machine identities with
+ * API keys (docs/rules.md §4 "API keys"): workspace-scoped machine identities with
  * their own matrix or preset, managed by workspace admins. The secret is in
  * the creation answer only.
  */
@@ -61,20 +61,10 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const scope = scopeOf(req);
-      const createdBy = req.principal?.type === 'user' ? req.principal.userId : null;
-      const result = await createApiKey(
-        app.db,
-        scope.state,
-        scope.workspaceId,
-        actorOf(req.principal),
-        createdBy,
-        req.body,
-        originOf(req),
-      );
+      const { value, revision } = await execute(req, createApiKey, req.body);
       // The answer carries the secret: never cache it anywhere.
       reply.header('cache-control', 'no-store');
-      return reply.status(201).send(result);
+      return reply.status(201).send({ ...value, revision: revision ?? scopeOf(req).state.revision });
     },
   );
 
@@ -112,7 +102,10 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ apiKey: ApiKeyView, revision: Type.Integer() }) },
       },
     },
-    async (req) =>
-      revokeApiKey(app.db, scopeOf(req).workspaceId, req.params.id, actorOf(req.principal), originOf(req)),
+    async (req) => {
+      const { value, revision } = await execute(req, revokeApiKey, { id: req.params.id });
+      // An already-revoked key: nothing changed, the answer names the current revision.
+      return { ...value, revision: revision ?? scopeOf(req).state.revision };
+    },
   );
 };

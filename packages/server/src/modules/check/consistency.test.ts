@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertUser, type SeededWorkspace, seedWorkspace, setMember } from '../../../test/check-fixtures';
 import { as, createUser, type TestUser } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
 import { buildApp } from '../../app';
 import { type Database, openDatabase } from '../../db';
-import { insertUser, type SeededWorkspace, seedWorkspace, setMember } from './testing';
 
 /**
  * SPEC §3, "Changes take effect immediately": a revoke written through

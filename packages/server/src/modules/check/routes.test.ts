@@ -1,7 +1,5 @@
 import { PERMISSIONS } from '@atrium/policy';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { as, createUser, type TestUser } from '../../../test/factories';
-import { json, useTestApp } from '../../../test/harness';
 import {
   addCap,
   insertUser,
@@ -11,7 +9,9 @@ import {
   seedWorkspace,
   setAgentMember,
   setMember,
-} from './testing';
+} from '../../../test/check-fixtures';
+import { as, createUser, type TestUser } from '../../../test/factories';
+import { json, useTestApp } from '../../../test/harness';
 
 const ctx = useTestApp();
 

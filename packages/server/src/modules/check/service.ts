@@ -22,6 +22,7 @@ import type { Principal } from '../../auth/principal';
 import type { DB } from '../../db/schema';
 import { type FieldIssue, notFound, validationFailed } from '../../errors';
 import type { AccessStateSource, CachedAccess } from '../access/service';
+import { findApiKeyNames, findUserNames } from './repo';
 import type {
   CheckBatchRequest,
   CheckRequest,
@@ -34,7 +35,7 @@ import type {
  * Whether `principal` may ask about `subject` in this workspace: a live API
  * key of the workspace or a workspace admin about anyone (the `access.check`
  * capability), a member about themselves. Everyone else learns nothing,
- * not even that the workspace exists (SPEC §3 step 1).
+ * not even that the workspace exists (docs/rules.md §3 step 1).
  */
 export function mayInspect(
   state: WorkspaceState,
@@ -72,7 +73,7 @@ function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
 /**
  * One check (`POST /v1/check`). Answered from the instance's compiled index
  * without touching the database unless the caller's `atLeastRevision` (or an
- * announced revision) is newer than the cache (SPEC §3). A workspace the
+ * announced revision) is newer than the cache (docs/rules.md §3). A workspace the
  * caller may not inspect is 404, exactly like one that does not exist.
  * Returns synchronously on the fast path.
  */
@@ -187,7 +188,7 @@ function present(e: Explanation) {
 /**
  * Every item's level for one member, with its explanation, grouped by area
  * with the area summary (`mixed` when its items differ) — the "effective
- * matrix" of `GET …/members/{userId}/effective` (SPEC §3, explanations).
+ * matrix" of `GET …/members/{userId}/effective` (docs/rules.md §3, explanations).
  */
 export function effectiveAccess(state: WorkspaceState, userId: string, agentId: string | null) {
   if (!state.members.has(userId)) throw notFound('member');
@@ -270,17 +271,8 @@ export async function whoHasAccess(
   const userIds = page.flatMap((p) => ('userId' in p.subject ? [p.subject.userId] : []));
   const keyIds = page.flatMap((p) => ('apiKeyId' in p.subject ? [p.subject.apiKeyId] : []));
   const [users, keys] = await Promise.all([
-    userIds.length
-      ? db.selectFrom('users').select(['id', 'name', 'email']).where('id', 'in', userIds).execute()
-      : [],
-    keyIds.length
-      ? db
-          .selectFrom('api_keys')
-          .select(['id', 'name', 'prefix'])
-          .where('workspace_id', '=', state.workspaceId)
-          .where('id', 'in', keyIds)
-          .execute()
-      : [],
+    findUserNames(db, userIds),
+    findApiKeyNames(db, state.workspaceId, keyIds),
   ]);
   const userById = new Map(users.map((u) => [u.id, u]));
   const keyById = new Map(keys.map((k) => [k.id, k]));

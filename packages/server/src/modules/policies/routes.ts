@@ -1,11 +1,12 @@
 import { NAMED_POLICIES } from '@atrium/policy';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { execute } from '../../command/http';
 import { access } from '../../http/access';
 import { scopeOf } from '../../http/guard';
-import { settleRevisions, writeContext } from '../workspaces/common';
 import { WorkspaceParams } from '../workspaces/schema';
-import { getPolicies, setPolicies } from './service';
+import { setPolicies } from './commands';
+import { getPolicies } from './queries';
 
 const tags = ['policies'];
 const Level = Type.Union([Type.Literal('none'), Type.Literal('read'), Type.Literal('edit')]);
@@ -47,9 +48,8 @@ const PoliciesView = Type.Object(
   { additionalProperties: true },
 );
 
-/** Workspace policies: named caps and generic caps (SPEC §3). Members may read; admins change. */
+/** Workspace policies: named caps and generic caps (docs/rules.md §3). Members may read; admins change. */
 export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  settleRevisions(app);
   app.get(
     '/v1/workspaces/:workspaceId/policies',
     {
@@ -81,8 +81,8 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const scope = scopeOf(req);
-      const { revision } = await setPolicies(app.db, scope.state, req.body, writeContext(req));
-      return getPolicies(app.db, scope.workspaceId, revision);
+      const { revision } = await execute(req, setPolicies, req.body);
+      return getPolicies(app.db, scope.workspaceId, revision ?? scope.state.revision);
     },
   );
 };

@@ -1,9 +1,11 @@
 import { hasCapability } from '@atrium/policy';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { execute } from '../../command/http';
 import { access } from '../../http/access';
 import { scopeOf } from '../../http/guard';
-import { settleRevisions, writeContext } from '../workspaces/common';
 import { WorkspaceParams } from '../workspaces/schema';
+import { createPreset, deletePreset, updatePreset } from './commands';
+import { compareVersions, getPreset, listPresets, listVersions, presetUsage } from './queries';
 import {
   CompareQuery,
   Comparison,
@@ -16,16 +18,6 @@ import {
   UpdatePresetBody,
   VersionList,
 } from './schema';
-import {
-  compareVersions,
-  createPreset,
-  deletePreset,
-  getPreset,
-  listPresets,
-  listVersions,
-  presetUsage,
-  updatePreset,
-} from './service';
 
 const tags = ['presets'];
 
@@ -34,9 +26,8 @@ function canOnPreset(manage: boolean, builtin: boolean) {
   return { edit: manage && !builtin, delete: manage && !builtin, copy: manage };
 }
 
-/** Presets: built-ins (read-only) and custom, versioned presets (SPEC §2). */
+/** Presets: built-ins (read-only) and custom, versioned presets (docs/rules.md §2). */
 export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  settleRevisions(app);
   app.get(
     '/v1/workspaces/:workspaceId/presets',
     {
@@ -70,14 +61,15 @@ export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const scope = scopeOf(req);
-      const { id, revision } = await createPreset(
-        app.db,
-        scope.state,
-        { ...req.body, name: req.body.name.trim() },
-        writeContext(req),
-      );
+      const { value, revision } = await execute(req, createPreset, {
+        ...req.body,
+        name: req.body.name.trim(),
+      });
       reply.status(201);
-      return { ...(await getPreset(app.db, scope.workspaceId, id)), revision };
+      return {
+        ...(await getPreset(app.db, scope.workspaceId, value.id)),
+        revision: revision ?? scope.state.revision,
+      };
     },
   );
 
@@ -118,8 +110,12 @@ export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const scope = scopeOf(req);
-      const result = await updatePreset(app.db, scope.state, req.params.id, req.body, writeContext(req));
-      return { ...(await getPreset(app.db, scope.workspaceId, req.params.id)), ...result };
+      const { value, revision } = await execute(req, updatePreset, { id: req.params.id, patch: req.body });
+      return {
+        ...(await getPreset(app.db, scope.workspaceId, req.params.id)),
+        revision: revision ?? scope.state.revision,
+        ...value,
+      };
     },
   );
 
@@ -166,8 +162,11 @@ export const presetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const scope = scopeOf(req);
-      return deletePreset(app.db, scope.state, req.params.id, req.query.reassignTo, writeContext(req));
+      const { value, revision } = await execute(req, deletePreset, {
+        id: req.params.id,
+        reassignTo: req.query.reassignTo,
+      });
+      return { ...value, revision: revision ?? scopeOf(req).state.revision };
     },
   );
 };

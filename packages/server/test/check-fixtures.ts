@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { generateApiKey } from '../../auth/api-keys';
-import { bumpRevision } from '../../command/revision';
-import type { DB, MatrixJson } from '../../db/schema';
+import { generateApiKey } from '../src/auth/api-keys';
+import { bumpRevision } from '../src/command/revision';
+import type { DB, MatrixJson } from '../src/db/schema';
 
 /**
  * Test fixtures for the check module: access state written directly with SQL,
