@@ -27,7 +27,9 @@ export async function requireVerifiedInviter(ctx: CommandContext): Promise<void>
 function limited(what: string, oldest: Date | null): never {
   const age = oldest ? Math.floor((Date.now() - oldest.getTime()) / 1000) : 0;
   const retryAfter = Math.max(1, HOUR_S - age);
-  throw problem('rate_limited', `${what}; try again in ${Math.ceil(retryAfter / 60)} minutes`, { retryAfter });
+  throw problem('rate_limited', `${what}; try again in ${Math.ceil(retryAfter / 60)} minutes`, {
+    retryAfter,
+  });
 }
 
 /** Refuses sending `count` more invitation emails when a workspace or inviter limit would be passed. */

@@ -320,7 +320,8 @@ export async function recentInvitationEmails(
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')])
     .where('action', 'in', INVITATION_EMAIL_ACTIONS)
     .where('created_at', '>', sql<Date>`now() - interval '1 hour'`);
-  q = 'workspaceId' in by ? q.where('workspace_id', '=', by.workspaceId) : q.where('actor_id', '=', by.actorId);
+  q =
+    'workspaceId' in by ? q.where('workspace_id', '=', by.workspaceId) : q.where('actor_id', '=', by.actorId);
   const row = await q.executeTakeFirstOrThrow();
   return { count: Number(row.n), oldest: row.oldest ? new Date(row.oldest as unknown as string) : null };
 }

@@ -3,9 +3,9 @@ import { notFound, problem } from '../../../errors';
 import { isoOf } from '../../../http/present';
 import { requireUuid } from '../../../ids';
 import { enqueueEmail } from '../../../mail/outbox';
+import { assertInvitationBudget, assertResendBudget, requireVerifiedInviter } from '../limits';
 import { agentsOf, manages, presentInvitation, statusOf } from '../queries';
 import { findInvitation, markRevoked, renewInvitation, workspaceAndAgentNames } from '../repo';
-import { assertInvitationBudget, assertResendBudget, requireVerifiedInviter } from '../limits';
 import { invitationTemplate } from '../templates';
 import { type InvitationSettings, newInvitationLink } from './link';
 

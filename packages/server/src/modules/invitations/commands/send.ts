@@ -5,6 +5,7 @@ import type { AgentRoleColumn, InvitationAgentJson, WorkspaceRoleColumn } from '
 import { notFound, problem, validationFailed } from '../../../errors';
 import { enqueueEmail } from '../../../mail/outbox';
 import { assertWithinOwnGrant, type GrantInput, grantMatrix, parseGrant } from '../../access/grants';
+import { assertInvitationBudget, requireVerifiedInviter } from '../limits';
 import { applyMembership, findUserByEmail, type InvitedMembership } from '../membership-repo';
 import {
   insertInvitation,
@@ -12,7 +13,6 @@ import {
   updatePendingInvitation,
   workspaceAndAgentNames,
 } from '../repo';
-import { assertInvitationBudget, requireVerifiedInviter } from '../limits';
 import { addedToWorkspaceTemplate, invitationTemplate } from '../templates';
 import { type InvitationSettings, newInvitationLink } from './link';
 
