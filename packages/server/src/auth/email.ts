@@ -1,6 +1,15 @@
 /** Characters no real address needs and that hide a difference (see normalizeEmail). */
 const INVISIBLE =
-  /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0]|[\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/u;
+  /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0]|\u034f|\u180b|\u180c|\u180d|\u180e|\u180f|[\u{e0000}-\u{e007f}]/u;
+
+/** Variation selectors (U+FE00–FE0F, U+E0100–E01EF): invisible, and combining, so kept out of a class. */
+function hasVariationSelector(s: string): boolean {
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) as number;
+    if ((cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef)) return true;
+  }
+  return false;
+}
 
 /**
  * Normalises an email address the way accounts are keyed (SPEC §4, issue 4):
@@ -15,7 +24,7 @@ export function normalizeEmail(raw: string): string | null {
   // private-use characters, unassigned code points and invisible fillers make
   // two different addresses look alike; refused after normalisation (before
   // trimming, which would silently drop a leading byte-order mark).
-  if (INVISIBLE.test(normalized)) return null;
+  if (INVISIBLE.test(normalized) || hasVariationSelector(normalized)) return null;
   const email = normalized.trim().toLowerCase();
   if (email.length < 3 || email.length > 254) return null;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point

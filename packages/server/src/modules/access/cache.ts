@@ -98,17 +98,6 @@ export class AccessCache implements AccessStateSource {
     return (await this.current(workspaceId, atLeastRevision))?.state ?? null;
   }
 
-  /** Throws `revision_unknown` when `entry` is older than the caller's token (the database never had it). */
-  private static settle(
-    entry: CachedAccess | null,
-    atLeastRevision: number | undefined,
-  ): CachedAccess | null {
-    if (entry !== null && atLeastRevision !== undefined && entry.revision < atLeastRevision) {
-      throw revisionUnknown(entry.revision, atLeastRevision);
-    }
-    return entry;
-  }
-
   /** Like {@link get}, with the compiled index. */
   async current(workspaceId: string, atLeastRevision = 0): Promise<CachedAccess | null> {
     const row = await this.database.db

@@ -1,18 +1,4 @@
-import {
-  type Area,
-  hasAgentAccess,
-  hasCapability,
-  isArea,
-  isPermission,
-  isSensitive,
-  levelOf,
-  type Matrix,
-  mergeMatrix,
-  type Permission,
-  permissionsOf,
-  type Subject,
-  type WorkspaceState,
-} from '@atrium/policy';
+import { hasAgentAccess, hasCapability, type Subject, type WorkspaceState } from '@atrium/policy';
 import { stringify } from 'csv-stringify/sync';
 import type { Kysely } from 'kysely';
 import type { DB, MatrixJson, WorkspaceRoleColumn } from '../../db/schema';
