@@ -12,26 +12,23 @@
  * @module
  */
 export type { Level, Permission } from '@atrium/policy';
-export {
-  type AtriumClient,
-  AtriumError,
-  type BatchCheckInput,
-  type BatchDefaults,
-  type Catalog,
-  type CheckInput,
-  type CheckResult,
-  type CheckSubject,
-  type ClientOptions,
-  createClient,
-  type EffectiveAccess,
-  type Problem,
-  type WhoHasAccessPage,
-} from './client';
-export {
-  type CheckTarget,
-  type PermissionMiddleware,
-  type RequirePermissionOptions,
-  requirePermission,
-  type TargetResolver,
-} from './middleware';
+export { AtriumError, createClient } from './client';
+export { requirePermission } from './middleware';
 export type { paths } from './schema';
+export type {
+  AtriumClient,
+  BatchCheckInput,
+  BatchDefaults,
+  Catalog,
+  CheckInput,
+  CheckResult,
+  CheckSubject,
+  CheckTarget,
+  ClientOptions,
+  EffectiveAccess,
+  PermissionMiddleware,
+  Problem,
+  RequirePermissionOptions,
+  TargetResolver,
+  WhoHasAccessPage,
+} from './types';

@@ -1,41 +1,15 @@
 import type { Level, Permission } from '@atrium/policy';
-import type { AtriumClient, CheckResult, Problem } from './client';
-
-/** What a request is about, as the service knows it (from its own session or route). */
-export interface CheckTarget {
-  workspaceId: string;
-  agentId?: string | null;
-  /** The person making the request; null/undefined = nobody signed in (401). */
-  userId: string | null | undefined;
-}
-
-/** Maps an incoming request to the question to ask Atrium. */
-export type TargetResolver<Req> = (req: Req) => CheckTarget | Promise<CheckTarget>;
-
-/** The parts of a Fastify reply the middleware uses. */
-interface FastifyLikeReply {
-  code(status: number): FastifyLikeReply;
-  type(contentType: string): FastifyLikeReply;
-  send(payload: unknown): unknown;
-}
-
-/** The parts of an Express/Node response the middleware uses. */
-interface NodeLikeResponse {
-  statusCode: number;
-  setHeader(name: string, value: string): unknown;
-  end(body: string): unknown;
-}
-
-/** A handler usable as a Fastify `preHandler` and as Express/Connect middleware. */
-export type PermissionMiddleware<Req> = {
-  (req: Req, reply: FastifyLikeReply): Promise<unknown>;
-  (req: Req, res: NodeLikeResponse, next: (err?: unknown) => void): void;
-};
-
-export interface RequirePermissionOptions {
-  /** Called with each decision (logging, metrics); the middleware has already acted on it. */
-  onDecision?: (decision: CheckResult, target: CheckTarget) => void;
-}
+import type {
+  AtriumClient,
+  CheckResult,
+  CheckTarget,
+  FastifyLikeReply,
+  NodeLikeResponse,
+  PermissionMiddleware,
+  Problem,
+  RequirePermissionOptions,
+  TargetResolver,
+} from './types';
 
 function problem(status: number, code: string, title: string, detail: string, extra = {}): Problem {
   return { type: `urn:atrium:problem:${code}`, title, status, code, detail, ...extra };

@@ -47,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'seed-demo': {
         const app = await buildApp({ ...loadConfig(), logLevel: 'silent' });
-        const result = await seedDemo(app.db, demoPassword());
+        const result = await seedDemo(app.commands, demoPassword());
         await app.close();
         console.log(
           result.created ? 'atrium: demo workspace created' : 'atrium: demo workspace already exists',

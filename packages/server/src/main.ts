@@ -34,7 +34,7 @@ export async function serve(): Promise<void> {
   const app = await buildApp(config);
   let demo: Awaited<ReturnType<typeof seedDemo>> | null = null;
   const password = demoPassword();
-  if (config.seedDemo) demo = await seedDemo(app.db, password);
+  if (config.seedDemo) demo = await seedDemo(app.commands, password);
 
   let closing = false;
   const shutdown = (signal: string) => {

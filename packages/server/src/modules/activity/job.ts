@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { SYSTEM_ACTOR } from '../../auth/principal';
+import type { CommandRuntime } from '../../command/command';
 import type { DB } from '../../db/schema';
 import { purgeAll } from './retention';
 
@@ -19,12 +20,16 @@ export interface PurgeJob {
  * and the later one finds nothing left to delete. Failures are logged, never
  * thrown: the next run tries again.
  */
-export function createPurgeJob(db: Kysely<DB>, log: FastifyBaseLogger, intervalMs: number): PurgeJob {
+export function createPurgeJob(
+  target: CommandRuntime | Kysely<DB>,
+  log: FastifyBaseLogger,
+  intervalMs: number,
+): PurgeJob {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
   const runOnce = (): Promise<number> => {
     if (running) return running;
-    running = purgeAll(db, SYSTEM_ACTOR, (workspaceId, err) =>
+    running = purgeAll(target, SYSTEM_ACTOR, (workspaceId, err) =>
       log.error({ err, workspaceId }, 'activity purge failed'),
     )
       .then((results) => {
@@ -63,7 +68,7 @@ export function createPurgeJob(db: Kysely<DB>, log: FastifyBaseLogger, intervalM
 export function startPurgeJob(app: FastifyInstance): void {
   const minutes = app.config.activityPurgeIntervalMinutes;
   if (!minutes) return;
-  const job = createPurgeJob(app.db, app.log, minutes * 60_000);
+  const job = createPurgeJob(app.commands, app.log, minutes * 60_000);
   app.addHook('onReady', async () => job.start());
   app.addHook('onClose', async () => job.stop());
 }

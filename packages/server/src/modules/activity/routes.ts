@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { recordActivity } from '../../audit/record';
-import { actorOf } from '../../auth/principal';
-import { originOf } from '../../command/http';
+import { execute } from '../../command/http';
 import { access } from '../../http/access';
 import { scopeOf, userOf } from '../../http/guard';
+import { purgeActivity, recordExport, setRetention } from './commands';
 import { startPurgeJob } from './job';
-import { getRetention, purgeWorkspace, setRetention } from './retention';
+import { getRetention } from './retention';
 import {
   ActivityPage,
   ActivityQuery,
@@ -23,7 +22,7 @@ import { verifyChain } from './verify';
 const TAGS = ['activity'];
 
 /**
- * The activity log's HTTP API (SPEC §5, §6 `/activity /activity/export
+ * The activity log's HTTP API (docs/rules.md §5, §6 `/activity /activity/export
  * /activity/verify`): reading, exporting and verifying need `activity.read`
  * (workspace admins); changing retention and purging need
  * `workspace.manage` (also admins only). Also starts the periodic purge job.
@@ -67,16 +66,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { format, ...filters } = req.query;
       const filter = toFilter(workspaceId, filters);
       // Reading the audit trail out of Atrium is itself worth auditing.
-      await req.server.db.transaction().execute((tx) =>
-        recordActivity(tx, {
-          workspaceId,
-          actor: actorOf(req.principal),
-          action: 'activity.exported',
-          target: { type: 'workspace', id: workspaceId },
-          after: { format, filters },
-          origin: originOf(req),
-        }),
-      );
+      await execute(req, recordExport, { format, filters });
       const day = new Date().toISOString().slice(0, 10);
       const name = `atrium-activity-${workspaceId.slice(0, 8)}-${day}.${format}`;
       return reply
@@ -130,13 +120,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: RetentionResponse },
       },
     },
-    async (req) =>
-      setRetention(req.server.db, {
-        workspaceId: scopeOf(req).workspaceId,
-        days: req.body.retentionDays,
-        actor: actorOf(req.principal),
-        origin: originOf(req),
-      }),
+    async (req) => (await execute(req, setRetention, { days: req.body.retentionDays })).value,
   );
 
   app.post(
@@ -150,13 +134,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PurgeResponse },
       },
     },
-    async (req) =>
-      purgeWorkspace(req.server.db, {
-        workspaceId: scopeOf(req).workspaceId,
-        actor: actorOf(req.principal),
-        origin: originOf(req),
-        recordWhenEmpty: true,
-      }),
+    async (req) => (await execute(req, purgeActivity, { recordWhenEmpty: true })).value,
   );
 
   app.get(

@@ -1,11 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
+import { normalizeEmail } from '../../auth/email';
+import { hashPassword } from '../../auth/password';
 import { perAccountRateLimit, perIpRateLimit } from '../../auth/rate-limits';
 import { clearSessionCookies, setSessionCookies } from '../../auth/sessions';
-import { originOf } from '../../command/http';
+import { execute } from '../../command/http';
+import { problem } from '../../errors';
 import { access } from '../../http/access';
 import { userOf } from '../../http/guard';
+import { requestPasswordReset, resetPassword, signUp, verifyEmail } from './commands/account';
+import { recordSignInFailure, type SignedInResult, signIn, signOut } from './commands/session';
+import { checkCredentials, prepareSignUp, requireGoodPassword } from './credentials';
 import {
   Accepted,
   Ok,
@@ -18,15 +24,6 @@ import {
   SignUpBody,
   TokenBody,
 } from './schema';
-import {
-  requestPasswordReset,
-  resetPassword,
-  type SignedInResult,
-  signIn,
-  signOut,
-  signUp,
-  verifyEmail,
-} from './service';
 import { ssoRoutes } from './sso-routes';
 
 const tags = ['auth'];
@@ -39,7 +36,7 @@ export function sendSignedIn(reply: FastifyReply, result: SignedInResult, status
 
 /**
  * Sign-up, sign-in, sign-out, email verification and password reset
- * (issue 4; SPEC §4 "Authentication is not authorization", §6). Abuse-prone
+ * (issue 4; docs/rules.md §4 "Authentication is not authorization", §6). Abuse-prone
  * routes are limited per IP (`config.rateLimit`) and per account.
  */
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -73,7 +70,11 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: SignedIn },
       },
     },
-    async (req, reply) => sendSignedIn(reply, await signUp(app.db, app.config, req.body, originOf(req)), 201),
+    async (req, reply) => {
+      const input = await prepareSignUp(req.body);
+      const { value } = await execute(req, signUp, { ...input, config: app.config });
+      return sendSignedIn(reply, value, 201);
+    },
   );
 
   app.post(
@@ -88,7 +89,24 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SignedIn },
       },
     },
-    async (req, reply) => sendSignedIn(reply, await signIn(app.db, app.config, req.body, originOf(req))),
+    async (req, reply) => {
+      const check = await checkCredentials(app.db, app.config, req.body);
+      if (!check.ok) {
+        // Committed before the refusal: the lockout counter and the entry outlive the 401.
+        await execute(req, recordSignInFailure, {
+          email: check.email,
+          user: check.user,
+          windowMs: app.config.signInFailureWindowMinutes * 60_000,
+        });
+        throw problem('invalid_credentials');
+      }
+      const { value } = await execute(req, signIn, {
+        user: check.user,
+        email: check.email,
+        config: app.config,
+      });
+      return sendSignedIn(reply, value);
+    },
   );
 
   app.post(
@@ -98,7 +116,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'End the current session', response: { 200: Ok } },
     },
     async (req, reply) => {
-      await signOut(app.db, userOf(req), originOf(req));
+      await execute(req, signOut, { sessionId: userOf(req).sessionId });
       clearSessionCookies(reply, app.config);
       return { status: 'ok' as const };
     },
@@ -116,7 +134,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      await verifyEmail(app.db, req.body.token, originOf(req));
+      await execute(req, verifyEmail, { token: req.body.token });
       return { status: 'ok' as const };
     },
   );
@@ -135,7 +153,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       try {
-        await verifyEmail(app.db, req.query.token, originOf(req));
+        await execute(req, verifyEmail, { token: req.query.token });
         return reply.redirect(`${app.config.publicUrl}/?emailVerified=1`, 303);
       } catch (err) {
         if ((err as { code?: string }).code === 'token_invalid') {
@@ -159,7 +177,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      await requestPasswordReset(app.db, app.config, req.body.email, originOf(req));
+      const email = normalizeEmail(req.body.email);
+      if (email) await execute(req, requestPasswordReset, { email, config: app.config });
       return reply.status(202).send({ status: 'accepted' as const });
     },
   );
@@ -176,7 +195,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      await resetPassword(app.db, req.body, originOf(req));
+      requireGoodPassword(req.body.password);
+      const passwordHash = await hashPassword(req.body.password);
+      await execute(req, resetPassword, { token: req.body.token, passwordHash });
       return { status: 'ok' as const };
     },
   );

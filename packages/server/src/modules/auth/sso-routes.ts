@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { recordActivity } from '../../audit/record';
 import { oidcClient } from '../../auth/oidc';
-import { SYSTEM_ACTOR } from '../../auth/principal';
 import { perIpRateLimit } from '../../auth/rate-limits';
 import { setSessionCookies } from '../../auth/sessions';
-import { originOf } from '../../command/http';
+import { execute } from '../../command/http';
 import { notFound } from '../../errors';
 import { access } from '../../http/access';
+import { recordSsoFailure } from './commands/sso';
 import { finishSso, SsoError, safeReturnTo, startSso } from './sso';
 
 /** Binds an SSO attempt to the browser that started it (HttpOnly, path-limited, 10 minutes). */
@@ -39,7 +38,7 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       if (!oidc) throw notFound('SSO provider: SSO is not configured');
       try {
-        const { url, state } = await startSso(app.db, oidc, safeReturnTo(req.query.returnTo));
+        const { url, state } = await startSso(req, oidc, safeReturnTo(req.query.returnTo));
         reply.setCookie(SSO_COOKIE, state, {
           path: SSO_COOKIE_PATH,
           httpOnly: true,
@@ -69,29 +68,14 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // The URL the provider redirected to, rebuilt from PUBLIC_URL (not from Host headers).
         const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
         const callbackUrl = new URL(`${oidc.redirectUri}${query}`);
-        const result = await finishSso(
-          app.db,
-          app.config,
-          oidc,
-          callbackUrl,
-          req.cookies[SSO_COOKIE],
-          originOf(req),
-        );
+        const result = await finishSso(req, app.config, oidc, callbackUrl, req.cookies[SSO_COOKIE]);
         setSessionCookies(reply, app.config, result, result.csrfToken);
         return reply.redirect(consoleUrl(result.returnTo ?? '/'), 303);
       } catch (err) {
         if (!(err instanceof SsoError)) throw err;
         req.log.warn({ reason: err.reason, error: err.message }, 'SSO sign-in failed');
-        // A failed sign-in is audited like a wrong password (SPEC §5), in its own transaction.
-        await app.db.transaction().execute((tx) =>
-          recordActivity(tx, {
-            workspaceId: null,
-            actor: SYSTEM_ACTOR,
-            action: 'auth.sign_in_failed',
-            after: { method: 'sso', reason: err.reason, ...(err.email ? { email: err.email } : {}) },
-            origin: originOf(req),
-          }),
-        );
+        // A failed sign-in is audited like a wrong password (docs/rules.md §5), as a command of its own.
+        await execute(req, recordSsoFailure, { reason: err.reason, email: err.email });
         return reply.redirect(consoleUrl(`/?ssoError=${err.reason}`), 303);
       }
     },

@@ -1,12 +1,11 @@
-import { type Kysely, sql } from 'kysely';
-import { type RequestOrigin, recordActivity } from '../../audit/record';
+import type { FastifyRequest } from 'fastify';
 import { normalizeEmail } from '../../auth/email';
 import { client, type OidcClient } from '../../auth/oidc';
-import { revokeUserSessions } from '../../auth/sessions';
 import { sha256 } from '../../auth/tokens';
+import { execute } from '../../command/http';
 import type { Config } from '../../config';
-import type { DB } from '../../db/schema';
-import { type SignedInResult, signInVerifiedUser } from './service';
+import type { SignedInResult } from './commands/session';
+import { beginSso, completeSso, type IdentityClaims, takeSso } from './commands/sso';
 
 /** An SSO attempt must come back within this time. */
 const FLOW_TTL_MS = 10 * 60_000;
@@ -45,7 +44,7 @@ export function safeReturnTo(raw: unknown): string | null {
  * the callback only completes in the browser that started it.
  */
 export async function startSso(
-  db: Kysely<DB>,
+  req: FastifyRequest,
   oidc: OidcClient,
   returnTo: string | null,
 ): Promise<{ url: string; state: string }> {
@@ -55,17 +54,13 @@ export async function startSso(
   const codeVerifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
-  await db.deleteFrom('sso_flows').where('expires_at', '<', new Date()).execute();
-  await db
-    .insertInto('sso_flows')
-    .values({
-      state_hash: sha256(state),
-      code_verifier: codeVerifier,
-      nonce,
-      return_to: returnTo,
-      expires_at: new Date(Date.now() + FLOW_TTL_MS),
-    })
-    .execute();
+  await execute(req, beginSso, {
+    stateHash: sha256(state),
+    codeVerifier,
+    nonce,
+    returnTo,
+    expiresAt: new Date(Date.now() + FLOW_TTL_MS),
+  });
   const url = client.buildAuthorizationUrl(configuration, {
     redirect_uri: oidc.redirectUri,
     scope: 'openid email profile',
@@ -78,19 +73,13 @@ export async function startSso(
   return { url: url.href, state };
 }
 
-interface IdentityClaims {
-  subject: string;
-  email: string;
-  name: string;
-}
-
 /**
  * Completes the code exchange (state, PKCE and nonce all checked by
  * openid-client) and returns who the provider says this is. A missing or
  * unverified email is refused: accounts are keyed by verified email.
  */
 async function exchange(
-  db: Kysely<DB>,
+  req: FastifyRequest,
   oidc: OidcClient,
   callbackUrl: URL,
   cookieState: string | undefined,
@@ -100,11 +89,7 @@ async function exchange(
     throw new SsoError('state_mismatch', 'The SSO response does not belong to this browser');
   }
   // Single use: the flow row is deleted as it is read.
-  const flow = await db
-    .deleteFrom('sso_flows')
-    .where('state_hash', '=', sha256(state))
-    .returningAll()
-    .executeTakeFirst();
+  const { value: flow } = await execute(req, takeSso, { stateHash: sha256(state) });
   if (!flow || new Date(flow.expires_at).getTime() <= Date.now()) {
     throw new SsoError('flow_expired', 'This SSO sign-in expired; start again');
   }
@@ -143,92 +128,17 @@ async function exchange(
 }
 
 /**
- * Finishes an SSO sign-in: links the provider identity to the account with
- * that verified email (or creates the account) and starts a session.
- *
- * SSO only authenticates (SPEC §4 "Authentication is not authorization"):
- * nothing here reads or writes memberships, roles, matrices, presets or
- * workspace revisions, and a new account belongs to no workspace.
- *
- * Linking to an existing account whose email was never verified also drops
- * its password and sessions: whoever set them never proved they own the
- * address (account pre-hijacking).
+ * Finishes an SSO sign-in: the code exchange, then the `completeSso` command
+ * (link or create the account, start a session; see commands/sso.ts).
  */
 export async function finishSso(
-  db: Kysely<DB>,
+  req: FastifyRequest,
   config: Config,
   oidc: OidcClient,
   callbackUrl: URL,
   cookieState: string | undefined,
-  origin: RequestOrigin,
 ): Promise<SignedInResult & { returnTo: string | null }> {
-  const { claims, returnTo } = await exchange(db, oidc, callbackUrl, cookieState);
-  const result = await db.transaction().execute(async (tx) => {
-    const linked = await tx
-      .selectFrom('oidc_identities')
-      .innerJoin('users', 'users.id', 'oidc_identities.user_id')
-      .selectAll('users')
-      .where('oidc_identities.issuer', '=', oidc.issuer)
-      .where('oidc_identities.subject', '=', claims.subject)
-      .executeTakeFirst();
-    if (linked) {
-      await tx
-        .updateTable('oidc_identities')
-        .set({ last_sign_in_at: sql`now()`, email: claims.email })
-        .where('issuer', '=', oidc.issuer)
-        .where('subject', '=', claims.subject)
-        .execute();
-      return signInVerifiedUser(tx, config, linked, origin);
-    }
-
-    let user = await tx.selectFrom('users').selectAll().where('email', '=', claims.email).executeTakeFirst();
-    const actor = (u: { id: string; name: string }) => ({ type: 'user' as const, id: u.id, name: u.name });
-    const created = !user;
-    if (!user) {
-      user = await tx
-        .insertInto('users')
-        .values({
-          email: claims.email,
-          name: claims.name,
-          password_hash: null,
-          avatar_url: null,
-          email_verified_at: new Date(),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await recordActivity(tx, {
-        workspaceId: null,
-        actor: actor(user),
-        action: 'auth.signed_up',
-        target: { type: 'user', id: user.id },
-        after: { email: claims.email, name: claims.name, method: 'sso', issuer: oidc.issuer },
-        origin,
-      });
-    } else if (!user.email_verified_at) {
-      await revokeUserSessions(tx, user.id);
-      user = await tx
-        .updateTable('users')
-        .set({ email_verified_at: sql`now()`, password_hash: null, updated_at: sql`now()` })
-        .where('id', '=', user.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-    }
-    await tx
-      .insertInto('oidc_identities')
-      .values({ issuer: oidc.issuer, subject: claims.subject, user_id: user.id, email: claims.email })
-      .execute();
-    // A new account's identity is part of its auth.signed_up entry; linking onto an existing one is its own event.
-    if (!created) {
-      await recordActivity(tx, {
-        workspaceId: null,
-        actor: actor(user),
-        action: 'auth.sso_linked',
-        target: { type: 'user', id: user.id },
-        after: { issuer: oidc.issuer, email: claims.email },
-        origin,
-      });
-    }
-    return signInVerifiedUser(tx, config, user, origin);
-  });
-  return { ...result, returnTo };
+  const { claims, returnTo } = await exchange(req, oidc, callbackUrl, cookieState);
+  const { value } = await execute(req, completeSso, { claims, issuer: oidc.issuer, config });
+  return { ...value, returnTo };
 }

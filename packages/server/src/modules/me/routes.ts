@@ -2,19 +2,19 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { csrfTokenOf } from '../../auth/authenticate';
 import { clearSessionCookies } from '../../auth/sessions';
-import { originOf } from '../../command/http';
-import { notFound } from '../../errors';
+import { execute } from '../../command/http';
 import { access } from '../../http/access';
 import { userOf } from '../../http/guard';
 import { Name, Ok, presentUser, UserView } from '../auth/schema';
 import {
   changePassword,
-  listSessions,
   resendVerification,
   revokeOtherSessions,
   revokeSession,
   updateProfile,
-} from './service';
+} from './commands';
+import { preparePasswordChange } from './password';
+import { getMe, listSessions } from './queries';
 
 const tags = ['me'];
 
@@ -29,7 +29,7 @@ const SessionView = Type.Object({
   expiresAt: Type.String({ format: 'date-time' }),
 });
 
-/** The signed-in user's own account and sessions (SPEC §2 "own profile, own sessions"; §6 /v1/me). */
+/** The signed-in user's own account and sessions (docs/rules.md §2 "own profile, own sessions"; §6 /v1/me). */
 export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/me',
@@ -43,12 +43,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const me = userOf(req);
-      const user = await app.db
-        .selectFrom('users')
-        .selectAll()
-        .where('id', '=', me.userId)
-        .executeTakeFirst();
-      if (!user) throw notFound('user');
+      const user = await getMe(app.db, me.userId);
       return { user: presentUser(user), csrfToken: csrfTokenOf(req) ?? '' };
     },
   );
@@ -70,7 +65,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ user: UserView }) },
       },
     },
-    async (req) => ({ user: presentUser(await updateProfile(app.db, userOf(req), req.body, originOf(req))) }),
+    async (req) => ({ user: presentUser((await execute(req, updateProfile, req.body)).value) }),
   );
 
   app.post(
@@ -90,10 +85,12 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ status: Type.Literal('ok'), sessionsEnded: Type.Integer() }) },
       },
     },
-    async (req) => ({
-      status: 'ok' as const,
-      ...(await changePassword(app.db, userOf(req), req.body, originOf(req))),
-    }),
+    async (req) => {
+      const me = userOf(req);
+      const passwordHash = await preparePasswordChange(app.db, me.userId, req.body);
+      const { value } = await execute(req, changePassword, { passwordHash, sessionId: me.sessionId });
+      return { status: 'ok' as const, ...value };
+    },
   );
 
   app.post(
@@ -107,7 +104,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      await resendVerification(app.db, app.config, userOf(req), originOf(req));
+      await execute(req, resendVerification, { config: app.config });
       return reply.status(202).send({ status: 'accepted' as const });
     },
   );
@@ -138,7 +135,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const me = userOf(req);
-      await revokeSession(app.db, me, req.params.id, originOf(req));
+      await execute(req, revokeSession, { sessionId: req.params.id });
       if (req.params.id === me.sessionId) clearSessionCookies(reply, app.config);
       return { status: 'ok' as const };
     },
@@ -156,7 +153,8 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ({
       status: 'ok' as const,
-      sessionsEnded: await revokeOtherSessions(app.db, userOf(req), true, originOf(req)),
+      sessionsEnded: (await execute(req, revokeOtherSessions, { keepSessionId: userOf(req).sessionId }))
+        .value,
     }),
   );
 
@@ -171,7 +169,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const sessionsEnded = await revokeOtherSessions(app.db, userOf(req), false, originOf(req));
+      const { value: sessionsEnded } = await execute(req, revokeOtherSessions, { keepSessionId: null });
       clearSessionCookies(reply, app.config);
       return { status: 'ok' as const, sessionsEnded };
     },
