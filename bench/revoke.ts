@@ -1,5 +1,5 @@
 /**
- * Consistency benchmark (issue 3, SPEC §3 "Changes take effect
+ * Consistency benchmark (issue 3, docs/rules.md §3 "Changes take effect
  * immediately"): two Atrium instances on one PostgreSQL database. Instance A
  * (this process) takes each timed revoke through its real route
  * (`PATCH /v1/workspaces/{ws}/members/{userId}`, as a signed-in admin: the

@@ -122,7 +122,7 @@ async function main() {
       { name: 'Jonas Berg', email: 'jonas@example.com' },
       { presetId: 'builder' },
     );
-    // A member's paid agent waits for an admin's approval (SPEC §4).
+    // A member's paid agent waits for an admin's approval (docs/rules.md §4).
     await jonas.person.call('POST', `/v1/workspaces/${ws}/agents`, { name: 'Sales Assistant', plan: 'pro' });
     await admin.call('POST', `/v1/workspaces/${ws}/agents/${voice.id}/members`, {
       userId: tomas.id,

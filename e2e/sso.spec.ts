@@ -15,7 +15,7 @@ import {
  * Single sign-on from the console, against a real OpenID provider
  * (oidc-provider on a loopback port, its development login and consent
  * pages): the sign-in page offers the button only because SSO is configured,
- * the round trip signs the person in, and SSO grants nothing (SPEC §4: a new
+ * the round trip signs the person in, and SSO grants nothing (docs/rules.md §4: a new
  * SSO user has no workspace, so the console offers to create one).
  */
 describe('single sign-on, in Chromium', () => {

@@ -156,7 +156,7 @@ describe('the Users tab, in Chromium', () => {
     await invitee.getByRole('button', { name: 'Create account and join' }).click();
     await invitee.waitForURL(new RegExp(`${workspaceUrl}/agents$`));
     await invitee.getByText('You have no permissions here yet').waitFor();
-    // A member does not see the admin-only tabs (SPEC §2).
+    // A member does not see the admin-only tabs (docs/rules.md §2).
     await invitee.getByRole('tab', { name: 'Users' }).waitFor();
     expect(await invitee.getByRole('tab', { name: 'API Keys' }).count()).toBe(0);
     expect(await invitee.getByRole('tab', { name: 'Activity' }).count()).toBe(0);
@@ -199,7 +199,7 @@ describe('the Users tab, in Chromium', () => {
 
     await openInviteeHome();
     const seen = await visibleAccess(invitee);
-    // knowledge_editor (SPEC §2): analytics read, build read with knowledge edit, channels read.
+    // knowledge_editor (docs/rules.md §2): analytics read, build read with knowledge edit, channels read.
     expect(seen.areas).toEqual(['analytics', 'build', 'channels']);
     expect(seen.items['analytics.conversations']).toBe('read');
     expect(seen.items['build.knowledge']).toBe('edit');
@@ -263,7 +263,7 @@ describe('the Users tab, in Chromium', () => {
     await edit.getByRole('button', { name: 'Save new version' }).click();
     await admin.getByText('Support content team saved as a new version').waitFor();
 
-    // Linked, not copied: the member has the new version's permissions at once (SPEC §2).
+    // Linked, not copied: the member has the new version's permissions at once (docs/rules.md §2).
     await openInviteeHome();
     const seen = await visibleAccess(invitee);
     expect(seen.areas).toEqual(['analytics', 'build', 'channels', 'deployments']);
@@ -504,7 +504,7 @@ describe('the Users tab, in Chromium', () => {
     await invitee.getByRole('textbox', { name: 'Name', exact: true }).fill('Max Bot');
     await invitee.getByRole('dialog').getByRole('button', { name: 'Create agent' }).click();
     await invitee.getByRole('heading', { name: 'Max Bot' }).waitFor();
-    // The creator is the agent's admin (SPEC §2) and gets its users panel.
+    // The creator is the agent's admin (docs/rules.md §2) and gets its users panel.
     await invitee.getByRole('table', { name: 'Users of this agent' }).getByText(INVITEE.email).waitFor();
 
     await invitee.goto(`${workspaceUrl}/users`);

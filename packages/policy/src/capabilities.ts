@@ -1,5 +1,5 @@
 /**
- * Administrative capabilities (SPEC §2, second table). They come from roles,
+ * Administrative capabilities (docs/rules.md §2, second table). They come from roles,
  * never from matrices: no matrix level can make someone able to manage
  * members or billing.
  *
@@ -100,7 +100,7 @@ export function hasAgentAccess(state: WorkspaceState, subject: Subject, agentId:
 }
 
 /**
- * Whether the subject holds an administrative capability (SPEC §2). Agent
+ * Whether the subject holds an administrative capability (docs/rules.md §2). Agent
  * capabilities need `agentId` of an agent of this workspace (otherwise false).
  * API keys hold only `workspace.read`, `agent.read` and `agent.use` (within
  * their scope).

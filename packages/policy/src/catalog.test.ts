@@ -50,7 +50,7 @@ describe('levels', () => {
 });
 
 describe('catalog', () => {
-  it('is exactly SPEC §2, in order', () => {
+  it('is exactly docs/rules.md §2, in order', () => {
     expect(AREAS).toEqual(['analytics', 'build', 'channels', 'configure', 'deployments']);
     expect(CATALOG.analytics).toEqual([
       'smart_analyst',

@@ -1,5 +1,5 @@
 /**
- * The permission catalog (SPEC §2): levels, areas, items and their fixed order.
+ * The permission catalog (docs/rules.md §2): levels, areas, items and their fixed order.
  *
  * Everything here is `const` data so that a typo in a permission name fails to
  * compile (`'build.knowledg'` is not a {@link Permission}).
@@ -99,7 +99,7 @@ export function isLevel(x: unknown): x is Level {
 }
 
 /**
- * The catalog: the five areas and their items, exactly as SPEC §2, in order.
+ * The catalog: the five areas and their items, exactly as docs/rules.md §2, in order.
  * The order is significant: it defines {@link PERMISSIONS} and therefore
  * {@link permissionIndex}.
  */
@@ -154,7 +154,7 @@ export const PERMISSION_COUNT: number = PERMISSIONS.length;
 
 /**
  * Items that are never set by an area setting: each is granted on its own
- * (SPEC §2), and they are `none` in every built-in preset.
+ * (docs/rules.md §2), and they are `none` in every built-in preset.
  */
 export const SENSITIVE_PERMISSIONS = ['analytics.conversation_pii', 'analytics.call_download'] as const;
 

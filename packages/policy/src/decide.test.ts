@@ -16,7 +16,7 @@ const lv = (
   permission: Permission,
 ) => decide(state, { subject, agentId, permission });
 
-describe('decide — SPEC §3 step by step', () => {
+describe('decide — docs/rules.md §3 step by step', () => {
   it('1. a non-member gets none everywhere', () => {
     for (const p of PERMISSIONS) {
       expect(lv(s, user('mallory'), null, p)).toBe('none');
@@ -227,7 +227,7 @@ describe('explain', () => {
 });
 
 describe('named policies', () => {
-  it('map to the caps of SPEC §3', () => {
+  it('map to the caps of docs/rules.md §3', () => {
     const base = {
       ...s,
       caps: capsFromPolicies(['embedding_disabled', 'conversations_hidden', 'security_enforced'], []),

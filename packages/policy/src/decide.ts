@@ -1,5 +1,5 @@
 /**
- * The decision (SPEC §3) and its explanation.
+ * The decision (docs/rules.md §3) and its explanation.
  *
  * {@link decide} is the reference implementation: straight-line, step by step,
  * no allocation. {@link explain} re-derives the same answer while recording
@@ -142,7 +142,7 @@ export function decideRank(
 
 /**
  * The level a subject has on a permission, optionally about one agent
- * (SPEC §3, step by step):
+ * (docs/rules.md §3, step by step):
  *
  * 1. not a member → `none`;
  * 2. an agent that is not this workspace's → `none` for everyone;

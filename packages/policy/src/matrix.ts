@@ -1,5 +1,5 @@
 /**
- * Matrices: a level per item (SPEC §2). Stored per item; an absent entry and
+ * Matrices: a level per item (docs/rules.md §2). Stored per item; an absent entry and
  * an explicit `none` mean the same thing. All functions are pure and return
  * new objects.
  *
@@ -51,7 +51,7 @@ export function levelOf(m: Matrix, p: Permission): Level {
 /**
  * Set every NON-sensitive item of an area to `level`, immutably. Sensitive
  * items (`analytics.conversation_pii`, `analytics.call_download`) are never
- * touched by an area setting (SPEC §2).
+ * touched by an area setting (docs/rules.md §2).
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 /**
- * Workspace policies (SPEC §3): caps on what non-admins can get.
+ * Workspace policies (docs/rules.md §3): caps on what non-admins can get.
  *
  * @module
  */
@@ -30,7 +30,7 @@ export interface Cap {
 }
 
 /**
- * The caps each named policy stands for (SPEC §3).
+ * The caps each named policy stands for (docs/rules.md §3).
  *
  * @example
  * ```ts

@@ -4,7 +4,7 @@ import { levelOf } from './matrix';
 import { BUILTIN_PRESET_IDS, BUILTIN_PRESETS, type BuiltinPresetId, isBuiltinPresetId } from './presets';
 
 /**
- * SPEC §2's preset table, transcribed independently of presets.ts:
+ * docs/rules.md §2's preset table, transcribed independently of presets.ts:
  * per area a default level and per-item overrides (`*` = every other item).
  */
 type Cell = [Level, Partial<Record<string, Level>>?];
@@ -88,7 +88,7 @@ function expected(id: BuiltinPresetId, p: Permission): Level {
 }
 
 describe('built-in presets', () => {
-  it('are the ten of SPEC §2', () => {
+  it('are the ten of docs/rules.md §2', () => {
     expect(Object.keys(BUILTIN_PRESETS)).toEqual([...BUILTIN_PRESET_IDS]);
     expect(BUILTIN_PRESET_IDS).toHaveLength(10);
     for (const id of BUILTIN_PRESET_IDS) {

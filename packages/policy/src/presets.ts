@@ -1,5 +1,5 @@
 /**
- * The ten built-in presets of SPEC §2 (read-only, copyable into custom ones).
+ * The ten built-in presets of docs/rules.md §2 (read-only, copyable into custom ones).
  * Sensitive items are `none` in every one of them.
  *
  * @module
@@ -8,7 +8,7 @@
 import type { Area, Level, Permission } from './catalog';
 import { type Matrix, setArea, setItem } from './matrix';
 
-/** The ids of the built-in presets, in the order of SPEC §2. */
+/** The ids of the built-in presets, in the order of docs/rules.md §2. */
 export const BUILTIN_PRESET_IDS = [
   'content_editor',
   'qa_analyst',
@@ -39,7 +39,7 @@ export interface Preset<Id extends string = string> {
 
 type AreaSpec = Level | ({ '*': Level } & Partial<Record<string, Level>>);
 
-/** Build a matrix from a row of the SPEC table: area level, or `{ '*': level, item: level }`. */
+/** Build a matrix from a row of the presets table (docs/rules.md §2): area level, or `{ '*': level, item: level }`. */
 function row(spec: Record<Area, AreaSpec>): Readonly<Matrix> {
   let m: Matrix = {};
   for (const [area, s] of Object.entries(spec) as Array<[Area, AreaSpec]>) {
@@ -65,7 +65,7 @@ function preset<Id extends BuiltinPresetId>(
 }
 
 /**
- * The built-in presets, keyed by id. Each matrix is exactly the SPEC §2 row
+ * The built-in presets, keyed by id. Each matrix is exactly the docs/rules.md §2 row
  * (sensitive items `none` everywhere; `builder` has deployments `read`: it
  * cannot publish).
  *

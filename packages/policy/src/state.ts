@@ -3,7 +3,7 @@
  * keys, custom presets and caps, loaded BEFORE deciding (the decision itself
  * does no I/O).
  *
- * Extension point for time-bound grants (SPEC §7): a {@link Grant} is the one
+ * Extension point for time-bound grants (docs/rules.md §7): a {@link Grant} is the one
  * place a principal receives levels, so validity would slot in there as
  * `validFrom?: string | null; validUntil?: string | null` plus a `now` field
  * on {@link Query}; {@link resolveGrant} would then return the empty matrix
@@ -32,10 +32,10 @@ export interface Grant {
   presetId?: string | null;
 }
 
-/** Workspace role (SPEC §1). */
+/** Workspace role (docs/rules.md §1). */
 export type WorkspaceRole = 'admin' | 'member';
 
-/** Agent role, per agent (SPEC §1). */
+/** Agent role, per agent (docs/rules.md §1). */
 export type AgentRole = 'agent_admin' | 'agent_user';
 
 /** Which agents a member sees: every agent, or only those they hold a role on. */

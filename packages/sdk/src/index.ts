@@ -1,6 +1,6 @@
 /**
  * `@atrium/sdk` — the typed client of Atrium's check API and framework
- * middleware for the agent platform's own services (SPEC §6).
+ * middleware for the agent platform's own services (docs/rules.md §6).
  *
  * @example
  * ```ts

@@ -182,7 +182,7 @@ export interface paths {
                          * @enum {string}
                          */
                         level: "none" | "read" | "edit";
-                        /** @description Answer only from access state at least this new (the `revision` a write returned): the zookie of SPEC §3. */
+                        /** @description Answer only from access state at least this new (the `revision` a write returned): the zookie of docs/rules.md §3. */
                         atLeastRevision?: number;
                     };
                 };

@@ -228,7 +228,7 @@ const FIXTURES: Record<string, () => Promise<string>> = {
     }),
   'share-links': () =>
     createInB('POST', '/v1/workspaces/:workspaceId/agents/:agentId/share-links', { name: 'Widget' }),
-  // Another user's session (SPEC §6 "/v1/me/sessions"): B's admin's.
+  // Another user's session (docs/rules.md §6 "/v1/me/sessions"): B's admin's.
   sessions: async () => {
     const row = await ctx.app.db
       .selectFrom('sessions')

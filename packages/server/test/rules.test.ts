@@ -13,7 +13,7 @@ import {
 import { json, useTestApp } from './harness';
 
 /**
- * The rules of SPEC §2–§4 as executable scenarios, one test per rule, each
+ * The rules of docs/rules.md §2–§4 as executable scenarios, one test per rule, each
  * named after the rule (docs/permission-model.md lists them beside the rule).
  * Everything goes through the HTTP API on a real database.
  */
@@ -76,7 +76,7 @@ function tokenFrom(text: string): string {
   return m[1];
 }
 
-describe('SPEC §2 — the permission catalog and presets', () => {
+describe('docs/rules.md §2 — the permission catalog and presets', () => {
   it('setting an area sets every item but the sensitive ones, and an item can differ from its area', async () => {
     const { admin, ws, asAdmin } = await setup();
     const m = await addMember(ctx.app, admin, ws.id);
@@ -233,7 +233,7 @@ describe('SPEC §2 — the permission catalog and presets', () => {
   });
 });
 
-describe('SPEC §2 — capabilities of agents', () => {
+describe('docs/rules.md §2 — capabilities of agents', () => {
   it('any member can create an agent and becomes its agent admin', async () => {
     const { admin, ws } = await setup();
     const m = await addMember(ctx.app, admin, ws.id);
@@ -315,7 +315,7 @@ describe('SPEC §2 — capabilities of agents', () => {
   });
 });
 
-describe('SPEC §3 — the decision', () => {
+describe('docs/rules.md §3 — the decision', () => {
   it("a non-member gets none and the workspace's resources answer 404", async () => {
     const { ws } = await setup();
     const stranger = await createUser(ctx.app);
@@ -495,7 +495,7 @@ describe('SPEC §3 — the decision', () => {
   });
 });
 
-describe('SPEC §4 — lifecycle rules', () => {
+describe('docs/rules.md §4 — lifecycle rules', () => {
   it('any signed-in user can create a workspace and becomes its admin', async () => {
     const u = await createUser(ctx.app);
     const ws = await createWorkspace(ctx.app, u);

@@ -1,7 +1,7 @@
 /**
  * The console's one way to talk to the Atrium API: `fetch` on the same origin
  * with the session cookie, the CSRF header on every mutation, and RFC 9457
- * problem details turned into {@link ApiError} (SPEC §6) so every screen can
+ * problem details turned into {@link ApiError} (docs/rules.md §6) so every screen can
  * show the server's `detail` and react to its stable `code`.
  *
  * @module

@@ -1,7 +1,7 @@
 /**
  * TanStack Query hooks for every resource the console shows. Query keys start
  * with the workspace id so one `invalidateWorkspace(ws)` after a write
- * refreshes everything that write could have changed (SPEC §3: changes take
+ * refreshes everything that write could have changed (docs/rules.md §3: changes take
  * effect at once, and the console shows them at once).
  *
  * @module
@@ -174,7 +174,7 @@ export function useInvitations(workspaceId: string, enabled = true) {
   });
 }
 
-/** GET …/members/:userId/effective: every item's level with its explanation (SPEC §3 "explained"). */
+/** GET …/members/:userId/effective: every item's level with its explanation (docs/rules.md §3 "explained"). */
 export interface Effective {
   items: ExplanationView[];
   revision?: number;

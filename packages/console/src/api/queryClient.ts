@@ -2,7 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { ApiError } from './client';
 
 /**
- * One query client for the app. Access changes take effect at once (SPEC §3),
+ * One query client for the app. Access changes take effect at once (docs/rules.md §3),
  * so data is considered stale quickly and refetched when the window regains
  * focus; client errors (4xx) are not retried, they will not change.
  */

@@ -1,5 +1,5 @@
 /**
- * The shapes the console reads from the API (SPEC §6). Permission names,
+ * The shapes the console reads from the API (docs/rules.md §6). Permission names,
  * levels and matrices come from `@atrium/policy`, the same pure package the
  * server decides with (ARCHITECTURE convention 1).
  *
@@ -56,7 +56,7 @@ export interface Member {
   agents?: MemberAgent[];
   lastActivityAt?: string | null;
   lastActiveAt?: string | null;
-  /** What the caller may do to this member (SPEC §4: never to themselves). */
+  /** What the caller may do to this member (docs/rules.md §4: never to themselves). */
   can?: { edit?: boolean; changeRole?: boolean; remove?: boolean };
   joinedAt?: string | null;
   createdAt?: string | null;
@@ -65,7 +65,7 @@ export interface Member {
 export interface Agent {
   id: string;
   name: string;
-  /** Null when the caller may not see the plan (not an agent admin: SPEC §2). */
+  /** Null when the caller may not see the plan (not an agent admin: docs/rules.md §2). */
   plan: AgentPlan | null;
   status: AgentStatus | null;
   myRole?: AgentRole | null;

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { ErrorAlert } from './ErrorAlert';
 
 /**
- * A destructive action confirmed by typing a name or email (SPEC §4:
+ * A destructive action confirmed by typing a name or email (docs/rules.md §4:
  * "Deleting a member, an agent or a workspace asks the person to type its
  * email or name"). The server checks the same text.
  */

@@ -78,7 +78,7 @@ function Why({ e, names }: { e: ExplanationView; names: Parameters<typeof grantT
 }
 
 /**
- * Effective access, explained (SPEC §3): per item, the final level and why —
+ * Effective access, explained (docs/rules.md §3): per item, the final level and why —
  * every grant that gives it and the policy cap that lowered it — from GET
  * …/members/:userId/effective, workspace-wide or on one agent.
  */

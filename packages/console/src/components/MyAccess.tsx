@@ -6,7 +6,7 @@ import { ErrorAlert } from './ErrorAlert';
 
 /**
  * "Your access": what the signed-in member can see and do, as their console
- * shows it (SPEC §2): an area at None is hidden, an item at Read is read-only,
+ * shows it (docs/rules.md §2): an area at None is hidden, an item at Read is read-only,
  * an item at Edit is editable. Read from GET …/members/:me/effective, the
  * same decision the agent platform gets from /v1/check.
  */

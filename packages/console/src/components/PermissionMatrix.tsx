@@ -76,7 +76,7 @@ function LevelControl({
       aria-label={label}
       size={size}
       data={LEVEL_DATA}
-      // 'mixed' selects nothing: the items differ (SPEC §2), the badge beside says so.
+      // 'mixed' selects nothing: the items differ (docs/rules.md §2), the badge beside says so.
       value={value === 'mixed' ? '' : value}
       onChange={(v) => onChange(v as Level)}
       color={value === 'mixed' ? undefined : LEVEL_COLOR[value]}
@@ -230,7 +230,7 @@ function AreaRow({
 }
 
 /**
- * The permission matrix of seed 000 and SPEC §2: five areas, each with a
+ * The permission matrix of seed 000 and docs/rules.md §2: five areas, each with a
  * None/Read/Edit control that sets all of its items, expandable into the
  * items (each settable higher or lower than its siblings), *Mixed* when they
  * differ, and the sensitive items apart, never set by the area control. Uses

@@ -21,7 +21,7 @@ export function enabledPolicies(p: Policies | undefined): NamedPolicy[] {
 /**
  * The caps that bind non-admins workspace-wide (named policies and generic
  * caps without an agent), smallest per permission — for hints beside the
- * matrix. The decision itself stays on the server (SPEC §3).
+ * matrix. The decision itself stays on the server (docs/rules.md §3).
  */
 export function capHints(
   p: Policies | undefined,

@@ -58,7 +58,7 @@ function browserOf(ua: string | null): string {
   return os ? `${name} on ${os}` : name;
 }
 
-/** Own profile, password and sessions (SPEC §2: every user manages their own). */
+/** Own profile, password and sessions (docs/rules.md §2: every user manages their own). */
 export function AccountPage() {
   useDocumentTitle('Your account');
   const me = useMe();

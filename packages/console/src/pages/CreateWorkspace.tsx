@@ -7,7 +7,7 @@ import type { Workspace } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 
-/** Any signed-in user can create a workspace and becomes its admin (SPEC §4). */
+/** Any signed-in user can create a workspace and becomes its admin (docs/rules.md §4). */
 export function CreateWorkspacePage() {
   useDocumentTitle('Create a workspace');
   const navigate = useNavigate();

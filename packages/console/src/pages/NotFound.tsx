@@ -3,7 +3,7 @@ import { IconMapOff } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 
-/** Unknown paths, and resources the person cannot see (the API answers 404, never 403: SPEC §3). */
+/** Unknown paths, and resources the person cannot see (the API answers 404, never 403: docs/rules.md §3). */
 export function NotFoundPage({ what = 'page' }: { what?: string }) {
   useDocumentTitle('Not found');
   return (

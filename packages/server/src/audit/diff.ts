@@ -2,7 +2,7 @@ import { diffMatrix, type Level, type Matrix, type Permission } from '@atrium/po
 
 /**
  * The per-item difference between two matrices, shaped for an activity
- * entry's `before` and `after` (SPEC §5: "for permission changes, the
+ * entry's `before` and `after` (docs/rules.md §5: "for permission changes, the
  * per-item difference: `build.knowledge: read → edit`").
  */
 export interface PermissionDiff {

@@ -73,7 +73,7 @@ export function entryHash(prevHash: string, fields: ChainedFields): string {
 export const GLOBAL_CHAIN = '00000000-0000-0000-0000-000000000000';
 
 /**
- * Keys whose values never belong in the log (SPEC §5 and CONTRIBUTING
+ * Keys whose values never belong in the log (docs/rules.md §5 and CONTRIBUTING
  * "Secrets"): compared lower-cased with `_` and `-` removed. A module that
  * passes a whole row by mistake still does not leak a secret or its hash.
  */
@@ -139,7 +139,7 @@ export function chainKey() {
 
 /**
  * The last link of a chain: its newest entry, or, when a purge removed every
- * entry, the checkpoint it left (SPEC §5, retention keeps the rest verifiable).
+ * entry, the checkpoint it left (docs/rules.md §5, retention keeps the rest verifiable).
  */
 export async function chainHead(
   tx: Transaction<DB> | Kysely<DB>,

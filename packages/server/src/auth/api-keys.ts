@@ -27,7 +27,7 @@ export interface ResolvedApiKey {
  * unknown, revoked or expired. Records the last use, throttled. With `cache`
  * (the app's `accessState.apiKeys`), a known key is resolved from memory —
  * the cache drops a workspace's keys whenever its access revision changes,
- * which every key creation and revocation does (SPEC §3).
+ * which every key creation and revocation does (docs/rules.md §3).
  */
 export async function resolveApiKey(
   db: Kysely<DB>,

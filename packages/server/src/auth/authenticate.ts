@@ -13,7 +13,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * carries neither, or carries something unknown, revoked or expired (the
  * guard then answers 401 on non-public routes).
  *
- * CSRF (SPEC §6): a cookie-authenticated POST/PUT/PATCH/DELETE must send
+ * CSRF (docs/rules.md §6): a cookie-authenticated POST/PUT/PATCH/DELETE must send
  * `x-csrf-token` equal to the session's CSRF token, else 403 `csrf_failed`.
  * Bearer requests need none (a browser never adds that header by itself).
  * On public routes a failed CSRF check makes the request anonymous instead,

@@ -12,7 +12,7 @@ function hasVariationSelector(s: string): boolean {
 }
 
 /**
- * Normalises an email address the way accounts are keyed (SPEC §4, issue 4):
+ * Normalises an email address the way accounts are keyed (docs/rules.md §1, issue 4):
  * trimmed, Unicode NFC, lower-cased. Internationalised addresses (RFC 6531:
  * non-ASCII local part and domain) are accepted. Returns null when the value
  * is not shaped like an address: one `@`, a non-empty local part, a dotted

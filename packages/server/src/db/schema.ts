@@ -37,7 +37,7 @@ export interface UsersTable {
 export interface WorkspacesTable {
   id: Generated<string>;
   name: string;
-  /** Bumped in the same transaction as every change to access (SPEC §3). */
+  /** Bumped in the same transaction as every change to access (docs/rules.md §3). */
   revision: Generated<number>;
   created_by: string | null;
   created_at: Timestamp;
@@ -91,7 +91,7 @@ export interface PresetsTable {
   updated_at: Timestamp;
 }
 
-/** Every version of a custom preset is kept so two can be compared (SPEC §2). */
+/** Every version of a custom preset is kept so two can be compared (docs/rules.md §2). */
 export interface PresetVersionsTable {
   preset_id: string;
   workspace_id: string;
@@ -245,7 +245,7 @@ export interface InvitationAgentJson {
   presetId: string | null;
 }
 
-/** Invitations to a workspace or to chosen agents (migration 0003, SPEC §4). */
+/** Invitations to a workspace or to chosen agents (migration 0003, docs/rules.md §4). */
 export interface InvitationsTable {
   id: Generated<string>;
   workspace_id: string;

@@ -36,7 +36,7 @@ export const access = {
   }),
 };
 
-/** Capabilities whose refusal is an "administrative action denied" worth auditing (SPEC §5). */
+/** Capabilities whose refusal is an "administrative action denied" worth auditing (docs/rules.md §5). */
 export const ADMINISTRATIVE_CAPABILITIES: readonly Capability[] = [
   'workspace.manage',
   'billing.manage',

@@ -76,7 +76,7 @@ function subjectOf(principal: Principal): Subject {
  * otherwise); before validation of the body, the guard authenticates the
  * request, resolves the workspace and agent from the path, and enforces the
  * declaration. Outside a workspace's membership the answer is always 404,
- * never 403, so existence is not revealed (SPEC §3 step 1).
+ * never 403, so existence is not revealed (docs/rules.md §3 step 1).
  */
 export const guardPlugin = fp(async (app: FastifyInstance) => {
   app.decorate('routeTable', [] as RouteEntry[]);

@@ -34,7 +34,7 @@ function workspaceOf(res: Accepted | undefined, lookup: InvitationLookup | undef
 }
 
 /**
- * Accepting an invitation (SPEC §4): look the token up (public), then either
+ * Accepting an invitation (docs/rules.md §4): look the token up (public), then either
  * join as the signed-in user (the email must match), create the account with
  * the invited email and join in one step, or sign in first.
  */

@@ -131,7 +131,7 @@ function ChainStatus({ workspaceId }: { workspaceId: string }) {
 }
 
 /**
- * The activity log (SPEC §5): every change with who, what, on what, before and
+ * The activity log (docs/rules.md §5): every change with who, what, on what, before and
  * after, when and from where; filter by action, actor type, agent and time;
  * export the filtered set; and the tamper-evidence status of the hash chain.
  */

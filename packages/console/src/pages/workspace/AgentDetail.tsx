@@ -96,7 +96,7 @@ function CustomMatrixDialog({
   );
 }
 
-/** The users of one agent, their agent role and permissions (agent admins and workspace admins; SPEC §2). */
+/** The users of one agent, their agent role and permissions (agent admins and workspace admins; docs/rules.md §2). */
 function AgentMembersPanel({ workspaceId, agent }: { workspaceId: string; agent: Agent }) {
   const me = useMe();
   const members = useAgentMembers(workspaceId, agent.id);

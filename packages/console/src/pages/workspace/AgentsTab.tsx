@@ -113,7 +113,7 @@ function CreateAgentDialog({
   );
 }
 
-/** Approve or reject a paid agent waiting for approval (workspace admins; SPEC §4). */
+/** Approve or reject a paid agent waiting for approval (workspace admins; docs/rules.md §4). */
 export async function decideAgent(workspaceId: string, agent: Agent, verb: 'approve' | 'reject') {
   try {
     await api(`${workspacePath(workspaceId)}/agents/${agent.id}/${verb}`, { method: 'POST' });

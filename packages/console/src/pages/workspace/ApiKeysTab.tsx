@@ -33,7 +33,7 @@ import { NotFoundPage } from '../NotFound';
 import { presetMatrix, presetName, presetOptions } from './presetOptions';
 import { useWorkspaceContext } from './WorkspaceLayout';
 
-/** The secret, shown exactly once, with a copy button (SPEC §4: "shown once, stored hashed"). */
+/** The secret, shown exactly once, with a copy button (docs/rules.md §4: "shown once, stored hashed"). */
 function SecretOnce({ secret, onDone }: { secret: string; onDone: () => void }) {
   return (
     <Stack>

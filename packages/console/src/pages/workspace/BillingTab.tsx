@@ -573,7 +573,7 @@ function Invoices({ workspaceId }: { workspaceId: string }) {
   );
 }
 
-/** Billing (SPEC §4, seed 004; workspace admins): org details, payment methods, subscriptions, invoices. */
+/** Billing (docs/rules.md §4, seed 004; workspace admins): org details, payment methods, subscriptions, invoices. */
 export function BillingTab() {
   const { workspace, can } = useWorkspaceContext();
   useDocumentTitle('Billing', workspace.name);

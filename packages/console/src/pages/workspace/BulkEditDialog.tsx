@@ -12,7 +12,7 @@ import { presetOptions } from './presetOptions';
 type Mode = 'replace' | 'merge';
 
 /**
- * Bulk permission edit (SPEC §4: "Bulk permission edits say whether they
+ * Bulk permission edit (docs/rules.md §4: "Bulk permission edits say whether they
  * replace or merge"). Replace: the preset or matrix becomes each member's
  * grant. Merge: only the items changed here are applied; everything else each
  * member has stays as it is.

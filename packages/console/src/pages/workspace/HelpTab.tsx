@@ -234,7 +234,7 @@ function TicketDialog({
   );
 }
 
-/** The help center (SPEC §4): file tickets; admins see every ticket of the workspace, others their own. */
+/** The help center (docs/rules.md §4): file tickets; admins see every ticket of the workspace, others their own. */
 export function HelpTab() {
   const { workspace } = useWorkspaceContext();
   useDocumentTitle('Help', workspace.name);

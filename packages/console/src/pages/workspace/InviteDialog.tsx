@@ -46,7 +46,7 @@ function outcomeOf(r: InviteResult): string {
 }
 
 /**
- * Invite one or many people (SPEC §4): to the workspace or to chosen agents,
+ * Invite one or many people (docs/rules.md §4): to the workspace or to chosen agents,
  * with a role and a preset or custom permissions. Existing accounts are added
  * at once; new addresses get an emailed link. Shows the per-address result.
  */

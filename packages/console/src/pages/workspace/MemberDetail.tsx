@@ -289,7 +289,7 @@ export function MemberDetail() {
   }
   const m = member.data;
   const self = me.data?.id === m.userId;
-  // Nobody edits their own role or permissions (SPEC §4); only admins edit others'.
+  // Nobody edits their own role or permissions (docs/rules.md §4); only admins edit others'.
   const editable = m.can ? m.can.edit === true : can('workspace.manage') && !self;
   const mayChangeRole = m.can ? m.can.changeRole === true : editable;
   const mayRemove = m.can ? m.can.remove === true : editable;

@@ -78,7 +78,7 @@ const PERMISSION_OPTIONS = AREAS.map((area) => ({
   })),
 }));
 
-/** Policies (SPEC §3): named policies and generic caps that bind everyone but workspace admins. */
+/** Policies (docs/rules.md §3): named policies and generic caps that bind everyone but workspace admins. */
 function PoliciesPanel({ workspaceId, editable }: { workspaceId: string; editable: boolean }) {
   const policies = usePolicies(workspaceId);
   const agents = useAgents(workspaceId);

@@ -329,7 +329,7 @@ function PendingInvitations({ workspaceId }: { workspaceId: string }) {
 }
 
 /**
- * The Users tab (seed 000; SPEC §4): the members with their role, access,
+ * The Users tab (seed 000; docs/rules.md §4): the members with their role, access,
  * agents and last activity; search and role filter; inviting; pending
  * invitations; CSV export. Opening a member leads to their permission editor.
  */
@@ -345,7 +345,7 @@ export function UsersTab() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulk, setBulk] = useState(false);
   const isAdmin = can('workspace.manage');
-  // Admins invite to the workspace; an agent's admins invite to their own agents only (SPEC §2, §4).
+  // Admins invite to the workspace; an agent's admins invite to their own agents only (docs/rules.md §2, §4).
   const agents = useAgents(workspace.id);
   const mayInvite = isAdmin || (agents.data ?? []).some((a) => a.can?.['agent.manage'] === true);
   const list = members.data ?? [];

@@ -38,7 +38,7 @@ interface TabDef {
   needs?: Capability;
 }
 
-/** The workspace home's tabs (seed 000: Users beside Agents and API Keys; SPEC §2 for who sees what). */
+/** The workspace home's tabs (seed 000: Users beside Agents and API Keys; docs/rules.md §2 for who sees what). */
 const TABS: TabDef[] = [
   { value: 'agents', label: 'Agents', icon: IconRobot },
   { value: 'users', label: 'Users', icon: IconUsers },

@@ -1,7 +1,7 @@
 import type { Migration } from '../migrate';
 
 /**
- * Identity (issue 4, SPEC §4 "Authentication is not authorization"):
+ * Identity (issue 4, docs/rules.md §4 "Authentication is not authorization"):
  * sessions, single-use email tokens, OpenID Connect identities, pending SSO
  * flows and the per-account failed sign-in counter. Every secret a client
  * holds (session token, email link token) is stored only as its SHA-256.

@@ -1,13 +1,13 @@
 import type { Migration } from '../migrate';
 
 /**
- * Invitations (SPEC §4): to a workspace or to chosen agents, with a role and
+ * Invitations (docs/rules.md §4): to a workspace or to chosen agents, with a role and
  * a matrix or preset. The link's token is stored hashed (SHA-256) and dies
  * when the invitation is resent, revoked or used. At most one pending
  * invitation per (workspace, email, target): inviting again updates it.
  *
  * Also records, on agents, who last asked for a paid plan, so that person can
- * never approve it themselves (SPEC §2, "never an agent admin acting on their
+ * never approve it themselves (docs/rules.md §2, "never an agent admin acting on their
  * own agent").
  */
 export const migration: Migration = {

@@ -1,7 +1,7 @@
 import type { Migration } from '../migrate';
 
 /**
- * Activity log, part two (issue 6, SPEC §5): search indexes, per-workspace
+ * Activity log, part two (issue 6, docs/rules.md §5): search indexes, per-workspace
  * retention, purge checkpoints, and a controlled exception to the
  * append-only trigger so that retention can delete old entries.
  *

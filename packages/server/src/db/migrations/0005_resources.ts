@@ -1,7 +1,7 @@
 import type { Migration } from '../migrate';
 
 /**
- * Agent resources, billing and the help center (issue 7, SPEC §2 and §4):
+ * Agent resources, billing and the help center (issue 7, docs/rules.md §2 and §4):
  * per-agent settings (persona, branding, privacy), data sources, end-user
  * feedback, conversation transcripts, share links; the workspace's billing
  * profile, payment methods (tokens only, never a card number), per-agent

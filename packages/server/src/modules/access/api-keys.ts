@@ -24,7 +24,7 @@ export interface CachedApiKey {
 /**
  * Per-instance cache of API-key resolution (secret hash → key), so that
  * `/v1/check` does not query `api_keys` on every request. Creating, revoking
- * or changing a key bumps its workspace's revision (SPEC §3), and the
+ * or changing a key bumps its workspace's revision (docs/rules.md §3), and the
  * announcement drops the workspace's keys here (`invalidateWorkspace`, called
  * by the access cache). A resolution that raced with an announcement is not
  * cached (`epoch`). Bounded; lives on the app instance, never in module state.

@@ -48,7 +48,7 @@ function json<T>(value: unknown): T {
  * permission engine (`@atrium/policy`) is pure.
  *
  * One SQL statement: one snapshot (so the state is exactly the revision it
- * carries, which the cache relies on — SPEC §3) and one round trip (the
+ * carries, which the cache relies on — docs/rules.md §3) and one round trip (the
  * reload after a change is on the path from a revoke to every instance
  * denying, see docs/performance.md).
  */

@@ -12,7 +12,7 @@ import type { ActivityEntry, ActorType, DB } from '../../db/schema';
 type Db = Kysely<DB> | Transaction<DB>;
 
 /**
- * What an activity search may filter on (SPEC §5: "filter it by actor,
+ * What an activity search may filter on (docs/rules.md §5: "filter it by actor,
  * action, target and time"). Every filter is optional; all given ones apply.
  */
 export interface ActivityFilter {

@@ -6,7 +6,7 @@ export const WorkspaceParams = Type.Object({ workspaceId: Type.String() });
 
 const ACTION_PATTERN = '^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*(\\.\\*)?$';
 
-/** The filters shared by search and export (SPEC §5: actor, action, target, agent, time). */
+/** The filters shared by search and export (docs/rules.md §5: actor, action, target, agent, time). */
 const filterProperties = {
   actor: Type.Optional(
     Type.String({ minLength: 1, maxLength: 200, description: 'Actor id: a user id or an API key id' }),

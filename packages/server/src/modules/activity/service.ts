@@ -189,7 +189,7 @@ function csvRow(row: ActivityEntry): string[] {
 }
 
 /**
- * The export as a byte stream (SPEC §5: "export it (CSV, JSON lines)"):
+ * The export as a byte stream (docs/rules.md §5: "export it (CSV, JSON lines)"):
  * rows are pulled page by page only as fast as the consumer reads, so a
  * million-entry export holds one page in memory at a time.
  */

@@ -33,7 +33,7 @@ export interface VerifyReport {
 const PAGE = 2000;
 
 /**
- * Walks one chain in seq order and checks every link (SPEC §5,
+ * Walks one chain in seq order and checks every link (docs/rules.md §5,
  * tamper-evident): each entry's seq follows the previous one, its
  * `prev_hash` is the previous entry's hash, and its hash is the SHA-256 of
  * that hash and its own canonical content. After a purge the walk starts

@@ -5,7 +5,7 @@ import { json, useTestApp } from '../../../test/harness';
 
 /**
  * Seed 004's Expert Admin and User rules for agent resources, each as its own
- * test, end to end through the guard and the engine (SPEC §2 catalog, §3
+ * test, end to end through the guard and the engine (docs/rules.md §2 catalog, §3
  * policies).
  */
 
@@ -110,7 +110,7 @@ describe('agent admins (seed 004: Expert Admins)', () => {
       required: { permission: 'analytics.conversations' },
     });
     expect((await agentAdmin({ method: 'GET', url: url(c, `conversations/${id}`) })).statusCode).toBe(403);
-    // Policies never cap workspace admins (SPEC §3 step 2).
+    // Policies never cap workspace admins (docs/rules.md §3 step 2).
     expect((await as(ctx.app, c.admin)({ method: 'GET', url: url(c, 'conversations') })).statusCode).toBe(
       200,
     );

@@ -1,5 +1,5 @@
 /**
- * Masking of personal data in transcripts (SPEC §2: `analytics.conversation_pii`
+ * Masking of personal data in transcripts (docs/rules.md §2: `analytics.conversation_pii`
  * is "unmasked personal data in transcripts"). Whoever lacks read on that item
  * sees emails and phone numbers replaced; the stored transcript is untouched
  * unless the agent's privacy settings ask for redaction at ingest.

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 
-/** Request and response schemas of the agent resources (issue 7, SPEC §2 catalog). */
+/** Request and response schemas of the agent resources (issue 7, docs/rules.md §2 catalog). */
 
 export const AgentParams = Type.Object({ workspaceId: Type.String(), agentId: Type.String() });
 export const AgentItemParams = Type.Object({

@@ -8,7 +8,7 @@ import { json, useTestApp } from '../../../test/harness';
 import { buildApp } from '../../app';
 import { createTestPaymentProvider, luhnValid } from './provider';
 
-/** Seed 004's billing rules, each as its own test (SPEC §2 capabilities, §4 "Billing"). */
+/** Seed 004's billing rules, each as its own test (docs/rules.md §2 capabilities, §4 "Billing"). */
 
 const ctx = useTestApp();
 const VISA = '4242424242424242';
@@ -207,7 +207,7 @@ describe('workspace admins (seed 004: full billing admin privileges)', () => {
       [c.agentId, 'pro', 'active', 4900],
       [pending, 'enterprise', 'pending_approval', 49900],
     ]);
-    // SPEC §4: a paid agent pending approval needs a payment method.
+    // docs/rules.md §4: a paid agent pending approval needs a payment method.
     expect(subs[1]?.needsPaymentMethod).toBe(true);
   });
 
@@ -388,7 +388,7 @@ describe('agent admins and users (seed 004: limited visibility into billing)', (
       .where('agent_id', '=', c.agentId)
       .execute();
     expect(sub).toEqual([]);
-    // The refusal of an administrative action is audited (SPEC §5).
+    // The refusal of an administrative action is audited (docs/rules.md §5).
     const denied = await ctx.app.db
       .selectFrom('activity_log')
       .select(['actor_id'])

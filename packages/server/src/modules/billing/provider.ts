@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * Payment providers (SPEC §4 "Billing"): Atrium never stores, logs or returns
+ * Payment providers (docs/rules.md §4 "Billing"): Atrium never stores, logs or returns
  * a card number. A provider turns card details into an opaque token plus
  * what a receipt shows (brand, last 4, expiry) and charges tokens. The
  * built-in {@link createTestPaymentProvider} stands in for a real one

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 
-/** Billing schemas (SPEC §2 capabilities, §4 "Billing"). Money is integer cents. */
+/** Billing schemas (docs/rules.md §2 capabilities, §4 "Billing"). Money is integer cents. */
 
 export const WorkspaceParams = Type.Object({ workspaceId: Type.String() });
 export const ItemParams = Type.Object({ workspaceId: Type.String(), id: Type.String() });

@@ -88,7 +88,7 @@ export const CatalogResponse = Type.Object(
 export type CatalogResponse = Static<typeof CatalogResponse>;
 
 /**
- * The permission catalog as the console and SDK show it (SPEC §2): levels,
+ * The permission catalog as the console and SDK show it (docs/rules.md §2): levels,
  * areas with their items, labels and descriptions, the sensitive items and
  * the built-in presets. Constant data: built once per app.
  */

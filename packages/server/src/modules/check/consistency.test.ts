@@ -7,7 +7,7 @@ import { buildApp } from '../../app';
 import { type Database, openDatabase } from '../../db';
 
 /**
- * SPEC §3, "Changes take effect immediately": a revoke written through
+ * docs/rules.md §3, "Changes take effect immediately": a revoke written through
  * instance A's real routes (PATCH / DELETE a member) is seen by instance B.
  * Grants are written directly (one transaction with the revision bump). On PostgreSQL, A and B are two apps on
  * one database (B hears A's NOTIFY over its own LISTEN connection); on PGlite

@@ -243,7 +243,7 @@ describe('POST /v1/check with an API key', () => {
     );
     expect(res.allowed).toBe(true);
     expect(res.revision).toBeGreaterThanOrEqual(revision);
-    // A cap binds the member (SPEC §3 step 5).
+    // A cap binds the member (docs/rules.md §3 step 5).
     const capped = await addCap(ctx.app.db, w.ws.workspaceId, {
       permission: 'deployments.environments',
       maxLevel: 'read',

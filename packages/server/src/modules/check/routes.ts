@@ -36,7 +36,7 @@ function principalOf(req: FastifyRequest): Principal {
 }
 
 /**
- * The check API (SPEC §3 and §6): decisions for the agent platform's
+ * The check API (docs/rules.md §3 and §6): decisions for the agent platform's
  * services, and the explained views behind "why can Alice edit Knowledge?".
  *
  * `/v1/check` and `/v1/check/batch` name the workspace in the body, so their

@@ -5,7 +5,7 @@ import { type Static, Type } from 'typebox';
  * Request and response schemas of the check module (`/v1/check`,
  * `/v1/check/batch`, effective access, who has access). Permission names and
  * levels are enums over the catalog, so an unknown name is a 400 that names
- * the field and lists the valid values (SPEC §2).
+ * the field and lists the valid values (docs/rules.md §2).
  */
 
 const EXAMPLE_WS = '3f0c9a52-1b7e-4c1e-9a55-0d4a6b1f2e10';
@@ -52,7 +52,7 @@ export const CheckRequest = Type.Object(
       Type.Integer({
         minimum: 0,
         description:
-          'Answer only from access state at least this new (the `revision` a write returned): the zookie of SPEC §3.',
+          'Answer only from access state at least this new (the `revision` a write returned): the zookie of docs/rules.md §3.',
       }),
     ),
   },

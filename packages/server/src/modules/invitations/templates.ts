@@ -1,7 +1,7 @@
 import { escapeHtml, type RenderedEmail } from '../../mail/templates';
 
 /**
- * Invitation emails (SPEC §4 "Invitations"): plain text and HTML. Every
+ * Invitation emails (docs/rules.md §4 "Invitations"): plain text and HTML. Every
  * interpolated value is escaped in the HTML part; links are built by the
  * server from PUBLIC_URL only.
  */

@@ -51,7 +51,7 @@ function present(
         .map((a) => ({ agentId: a.agent_id, name: a.agent_name, role: a.role })),
       lastActivityAt: iso(r.last_activity_at),
       joinedAt: iso(r.created_at) as string,
-      // SPEC §4: nobody edits their own role or permissions; only admins change roles.
+      // docs/rules.md §4: nobody edits their own role or permissions; only admins change roles.
       can: { edit: others, changeRole: others, remove: others },
     };
   });
@@ -110,7 +110,7 @@ export async function getMember(
   return present(state, viewer, rows, agents)[0] as MemberView;
 }
 
-/** The member list as CSV (SPEC §4: "The member list (with roles, agents and last activity) exports to CSV"). */
+/** The member list as CSV (docs/rules.md §4: "The member list (with roles, agents and last activity) exports to CSV"). */
 export async function exportMembersCsv(db: Kysely<DB>, workspaceId: string): Promise<string> {
   const rows = await findMembers(db, workspaceId, {});
   const agents = await findMemberAgents(

@@ -20,7 +20,7 @@ import {
 
 const tags = ['members'];
 
-/** Workspace members: list, export, read, change, bulk edit, remove, leave (SPEC §4). */
+/** Workspace members: list, export, read, change, bulk edit, remove, leave (docs/rules.md §4). */
 export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/workspaces/:workspaceId/members',

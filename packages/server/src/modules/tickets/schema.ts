@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 
-/** Help-center ticket schemas (SPEC §4 "Help center"). */
+/** Help-center ticket schemas (docs/rules.md §4 "Help center"). */
 
 export const TicketStatus = Type.Union([
   Type.Literal('open'),

@@ -3,7 +3,7 @@ import { addAgent, addApiKey, createCast } from '../../../test/cast';
 import { as, type TestUser } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
 
-/** Seed 004's Help Center rules, each as its own test (SPEC §2, §4 "Help center"). */
+/** Seed 004's Help Center rules, each as its own test (docs/rules.md §2, §4 "Help center"). */
 
 const ctx = useTestApp();
 const tickets = (c: { workspaceId: string }, rest = '') => `/v1/workspaces/${c.workspaceId}/tickets${rest}`;
