@@ -1,4 +1,18 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  AgentSettingsTable,
+  BillingProfilesTable,
+  ConversationsTable,
+  DataSourcesTable,
+  FeedbackTable,
+  InvoiceLinesTable,
+  InvoicesTable,
+  PaymentMethodsTable,
+  ShareLinksTable,
+  SubscriptionsTable,
+  TicketCommentsTable,
+  TicketsTable,
+} from './schema-resources';
 
 /**
  * The database as kysely sees it. One interface per table, named after the
@@ -7,11 +21,15 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
  */
 
 /** A timestamptz read as a Date; optional on insert (the column defaults to now() or is set by the code). */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type NullableTimestamp = ColumnType<
+  Date | null,
+  Date | string | null | undefined,
+  Date | string | null
+>;
 /** jsonb columns: written as JSON text or objects, read back parsed. */
 export type Json<T> = ColumnType<T, T | string, T | string>;
-type NullableJson<T> = ColumnType<T | null, T | string | null | undefined, T | string | null>;
+export type NullableJson<T> = ColumnType<T | null, T | string | null | undefined, T | string | null>;
 
 export type WorkspaceRoleColumn = 'admin' | 'member';
 export type AgentRoleColumn = 'agent_admin' | 'agent_user';
@@ -289,165 +307,7 @@ export interface ActivityCheckpointsTable {
   created_at: Timestamp;
 }
 
-/** Per-agent settings (migration 0005): persona, widget branding, privacy. */
-export interface AgentSettingsTable {
-  agent_id: string;
-  workspace_id: string;
-  persona: Generated<string>;
-  branding: Json<{ primaryColor?: string; accentColor?: string; logoUrl?: string | null }>;
-  retention_days: Generated<number>;
-  pii_redaction: Generated<boolean>;
-  updated_by: string | null;
-  updated_at: Timestamp;
-}
-
-export interface DataSourcesTable {
-  id: Generated<string>;
-  workspace_id: string;
-  agent_id: string;
-  name: string;
-  kind: 'url' | 'file' | 'text';
-  location: string | null;
-  status: Generated<'pending' | 'processing' | 'ready' | 'failed'>;
-  added_by: string | null;
-  added_by_name: string | null;
-  created_at: Timestamp;
-}
-
-/** One message of a transcript as stored. */
-export interface TranscriptMessageJson {
-  role: 'user' | 'agent';
-  text: string;
-  at?: string;
-}
-
-export interface ConversationsTable {
-  id: Generated<string>;
-  workspace_id: string;
-  agent_id: string;
-  external_id: string;
-  channel: 'chat' | 'voice' | 'sms' | 'api';
-  end_user: string | null;
-  messages: Json<TranscriptMessageJson[]>;
-  recording_url: string | null;
-  started_at: Timestamp;
-  ended_at: NullableTimestamp;
-  created_at: Timestamp;
-}
-
-export interface FeedbackTable {
-  id: Generated<string>;
-  workspace_id: string;
-  agent_id: string;
-  conversation_id: string | null;
-  message_ref: string | null;
-  rating: 'up' | 'down';
-  comment: Generated<string>;
-  resolved: Generated<boolean>;
-  resolution_note: Generated<string>;
-  resolved_by: string | null;
-  resolved_at: NullableTimestamp;
-  created_at: Timestamp;
-}
-
-export interface ShareLinksTable {
-  id: Generated<string>;
-  workspace_id: string;
-  agent_id: string;
-  name: string;
-  slug: string;
-  authorized_domains: Json<string[]>;
-  enabled: Generated<boolean>;
-  created_by: string | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-export interface BillingProfilesTable {
-  workspace_id: string;
-  org_name: string;
-  invoice_emails: Json<string[]>;
-  default_payment_method_id: string | null;
-  updated_at: Timestamp;
-}
-
-/** A tokenized card: never the number, only what a receipt shows plus the provider's token. */
-export interface PaymentMethodsTable {
-  id: Generated<string>;
-  workspace_id: string;
-  provider: string;
-  /** The provider's reference to the card; not a secret that grants anything outside the provider. Never returned. */
-  provider_token: string;
-  brand: string;
-  last4: string;
-  exp_month: number;
-  exp_year: number;
-  holder_name: Generated<string>;
-  created_by: string | null;
-  created_at: Timestamp;
-}
-
-export interface SubscriptionsTable {
-  id: Generated<string>;
-  workspace_id: string;
-  agent_id: string;
-  payment_method_id: string | null;
-  overage: Generated<'allow' | 'prevent'>;
-  activated_at: NullableTimestamp;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-export interface InvoicesTable {
-  id: Generated<string>;
-  workspace_id: string;
-  number: string;
-  /** `YYYY-MM`. */
-  period: string;
-  status: 'open' | 'paid' | 'void';
-  currency: Generated<string>;
-  subtotal_cents: ColumnType<string | number, number, number>;
-  total_cents: ColumnType<string | number, number, number>;
-  bill_to: Json<{ name: string; emails: string[] }>;
-  payment_method_id: string | null;
-  payment_reference: string | null;
-  issued_at: Timestamp;
-  paid_at: NullableTimestamp;
-}
-
-export interface InvoiceLinesTable {
-  id: Generated<string>;
-  invoice_id: string;
-  workspace_id: string;
-  position: number;
-  agent_id: string | null;
-  description: string;
-  quantity: number;
-  unit_cents: ColumnType<string | number, number, number>;
-  amount_cents: ColumnType<string | number, number, number>;
-}
-
-export interface TicketsTable {
-  id: Generated<string>;
-  workspace_id: string;
-  subject: string;
-  body: string;
-  status: Generated<'open' | 'pending' | 'closed'>;
-  agent_id: string | null;
-  created_by: string;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-export interface TicketCommentsTable {
-  id: Generated<string>;
-  ticket_id: string;
-  workspace_id: string;
-  author_id: string | null;
-  author_name: string;
-  body: string;
-  created_at: Timestamp;
-}
+export * from './schema-resources';
 
 export interface DB {
   users: UsersTable;
