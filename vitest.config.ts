@@ -23,6 +23,14 @@ export default defineConfig({
       },
       {
         test: {
+          // The console's browser behaviour is tested in e2e/; here only what runs in Node.
+          name: 'console',
+          include: ['packages/console/src/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
           name: 'server',
           include: ['packages/server/src/**/*.test.ts', 'packages/server/test/**/*.test.ts'],
           globalSetup: ['packages/server/test/global-setup.ts'],

@@ -1,21 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
-import { ApiError, api, hasSessionCookie, setCsrfToken } from './client';
+import { ApiError, api, hasSessionCookie, type ResponseOf, setCsrfToken } from './client';
 import { queryClient } from './queryClient';
 import type { Me } from './types';
 
-/** GET /v1/me may wrap the user (`{ user }`) or be the user itself; either way we get a {@link Me}. */
-function toMe(res: unknown): Me {
-  const o = (res ?? {}) as Record<string, unknown>;
-  const user = (o.user && typeof o.user === 'object' ? o.user : o) as Me;
-  if (typeof o.csrfToken === 'string') setCsrfToken(o.csrfToken);
-  return user;
-}
-
-/** The signed-in user, or null when there is no session (401). */
+/** The signed-in user, or null when there is no session (401). Keeps the session's CSRF token. */
 export async function fetchMe(): Promise<Me | null> {
   if (!hasSessionCookie()) return null;
   try {
-    return toMe(await api('/v1/me'));
+    const { user, csrfToken } = await api.GET('/v1/me');
+    setCsrfToken(csrfToken);
+    return user;
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return null;
     throw err;
@@ -28,19 +22,16 @@ export function useMe() {
 
 /** Signs in with a password; stores the CSRF token the server hands back. */
 export async function signIn(email: string, password: string): Promise<Me> {
-  const res = await api<{ user: Me; csrfToken?: string }>('/v1/auth/sign-in', {
-    method: 'POST',
-    body: { email, password },
-  });
-  const me = toMe(res);
+  const { user, csrfToken } = await api.POST('/v1/auth/sign-in', { body: { email, password } });
+  setCsrfToken(csrfToken);
   queryClient.clear();
-  queryClient.setQueryData(['me'], me);
-  return me;
+  queryClient.setQueryData(['me'], user);
+  return user;
 }
 
 export async function signOut(): Promise<void> {
   try {
-    await api('/v1/auth/sign-out', { method: 'POST' });
+    await api.POST('/v1/auth/sign-out');
   } finally {
     setCsrfToken(null);
     queryClient.clear();
@@ -48,32 +39,19 @@ export async function signOut(): Promise<void> {
   }
 }
 
-/** Whether the server has SSO configured, and how to label it (GET /v1/auth/providers). */
-export interface Providers {
-  password?: boolean;
-  sso?: { enabled?: boolean; name?: string; startUrl?: string } | boolean | null;
-  ssoName?: string;
-}
+/** How people can sign in: password, and SSO when the server has it configured (GET /v1/auth/providers). */
+export type Providers = ResponseOf<'/v1/auth/providers', 'get'>;
 
 export function useProviders() {
   return useQuery({
     queryKey: ['auth-providers'],
-    queryFn: () => api<Providers>('/v1/auth/providers'),
+    queryFn: () => api.GET('/v1/auth/providers'),
     staleTime: 5 * 60_000,
     retry: false,
   });
 }
 
-/** Normalises the providers answer to "is SSO on, and what is it called". */
-export function ssoOf(p: Providers | undefined): { enabled: boolean; name: string; startUrl: string } | null {
-  if (!p) return null;
-  const sso = p.sso;
-  if (!sso) return null;
-  if (sso === true) return { enabled: true, name: p.ssoName ?? 'SSO', startUrl: '/v1/auth/sso/start' };
-  if (sso.enabled === false) return null;
-  return {
-    enabled: true,
-    name: sso.name ?? p.ssoName ?? 'SSO',
-    startUrl: sso.startUrl ?? '/v1/auth/sso/start',
-  };
+/** The SSO button's label and where it starts, or null when SSO is off (or the answer has not come). */
+export function ssoOf(p: Providers | undefined): { name: string; startUrl: string } | null {
+  return p?.sso ?? null;
 }

@@ -11,7 +11,7 @@ import { Badge, Group, Paper, Select, Skeleton, Stack, Table, Text } from '@mant
 import { IconLock } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useAgents, useEffective, usePresets } from '../api/hooks';
-import type { ExplanationView, GrantContributionView } from '../api/types';
+import type { EffectiveItem, GrantContributionView } from '../api/types';
 import { LEVEL_LABEL, LevelBadge } from './badges';
 import { ErrorAlert } from './ErrorAlert';
 import { capSourceLabel } from './PermissionMatrix';
@@ -48,7 +48,8 @@ export function grantText(
   }
 }
 
-function Why({ e, names }: { e: ExplanationView; names: Parameters<typeof grantText>[1] }) {
+function Why({ item, names }: { item: EffectiveItem; names: Parameters<typeof grantText>[1] }) {
+  const e = item.explanation;
   if (e.reason) return <Text fz="xs">{REASONS[e.reason] ?? e.reason}</Text>;
   const giving = e.grants.filter((g) => g.level !== 'none');
   return (
@@ -69,7 +70,7 @@ function Why({ e, names }: { e: ExplanationView; names: Parameters<typeof grantT
           <IconLock size={12} color="var(--mantine-color-orange-7)" aria-hidden="true" />
           <Text fz="xs" c="orange.8">
             Capped at {LEVEL_LABEL[e.cap.maxLevel]} by {capSourceLabel(e.cap.source)}
-            {e.uncapped && e.uncapped !== e.level ? ` (would be ${LEVEL_LABEL[e.uncapped]})` : ''}
+            {e.uncapped && e.uncapped !== item.level ? ` (would be ${LEVEL_LABEL[e.uncapped]})` : ''}
           </Text>
         </Group>
       )}
@@ -91,7 +92,7 @@ export function EffectiveView({ workspaceId, userId }: { workspaceId: string; us
     preset: (id: string) => presets.data?.find((p) => p.id === id)?.name ?? id,
     agent: (id: string) => agents.data?.find((a) => a.id === id)?.name ?? 'the agent',
   };
-  const byPerm = new Map<Permission, ExplanationView>(
+  const byPerm = new Map<Permission, EffectiveItem>(
     (effective.data?.items ?? []).map((e) => [e.permission, e]),
   );
   const matrix: Matrix = Object.fromEntries([...byPerm].map(([p, e]) => [p, e.level]));
@@ -152,7 +153,7 @@ export function EffectiveView({ workspaceId, userId }: { workspaceId: string; us
                       <Table.Td>
                         <LevelBadge level={e?.level ?? 'none'} size="sm" />
                       </Table.Td>
-                      <Table.Td>{e ? <Why e={e} names={names} /> : null}</Table.Td>
+                      <Table.Td>{e ? <Why item={e} names={names} /> : null}</Table.Td>
                     </Table.Tr>
                   );
                 })}

@@ -1,4 +1,5 @@
 import {
+  isPermission,
   minLevel,
   NAMED_POLICIES,
   NAMED_POLICY_CAPS,
@@ -8,13 +9,9 @@ import {
 import type { Policies } from '../api/types';
 import type { CapHint } from './PermissionMatrix';
 
-/** The named policies switched on, whichever way the API spells them (list or flags). */
+/** The named policies switched on (`named`), in catalog order. */
 export function enabledPolicies(p: Policies | undefined): NamedPolicy[] {
-  if (!p) return [];
-  const named = new Set<string>(p.named ?? []);
-  for (const n of NAMED_POLICIES) {
-    if (p[n] === true || p.policies?.[n] === true) named.add(n);
-  }
+  const named = new Set(p?.named ?? []);
   return NAMED_POLICIES.filter((n) => named.has(n));
 }
 
@@ -36,7 +33,7 @@ export function capHints(
     add(NAMED_POLICY_CAPS[n].permission, NAMED_POLICY_CAPS[n].maxLevel, `policy:${n}`);
   for (const c of p?.caps ?? []) {
     if (c.agentId && c.agentId !== agentId) continue;
-    add(c.permission, c.maxLevel, `cap:${c.id ?? ''}`);
+    if (isPermission(c.permission)) add(c.permission, c.maxLevel, `cap:${c.id}`);
   }
   return out;
 }

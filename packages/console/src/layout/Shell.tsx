@@ -34,7 +34,7 @@ export function useDevMode(): boolean {
     enabled: LOCAL_HOSTS.has(window.location.hostname),
     queryKey: ['dev-mailbox-probe'],
     queryFn: async () => {
-      await api('/v1/dev/mailbox');
+      await api.GET('/v1/dev/mailbox');
       return true;
     },
     retry: false,
@@ -154,7 +154,8 @@ function VerifyEmailBanner() {
           color="yellow"
           disabled={sent}
           onClick={() =>
-            api('/v1/me/verify-email', { method: 'POST' })
+            api
+              .POST('/v1/me/verify-email')
               .then(() => setSent(true))
               .catch((err) =>
                 notifications.show({ color: 'red', title: 'Could not send', message: errorMessage(err) }),

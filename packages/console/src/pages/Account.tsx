@@ -15,23 +15,13 @@ import {
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api, errorMessage, fieldError, listOf } from '../api/client';
+import { api, errorMessage, fieldError } from '../api/client';
 import { queryClient } from '../api/queryClient';
 import { useMe } from '../api/session';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { relativeTime } from '../components/format';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import { PASSWORD_HINT } from './auth/SignUp';
-
-interface SessionView {
-  id: string;
-  current: boolean;
-  method: 'password' | 'sso';
-  ip: string | null;
-  userAgent: string | null;
-  createdAt: string;
-  lastSeenAt: string;
-}
 
 function browserOf(ua: string | null): string {
   if (!ua) return 'Unknown device';
@@ -69,12 +59,12 @@ export function AccountPage() {
   const [busy, setBusy] = useState(false);
   const sessions = useQuery({
     queryKey: ['me', 'sessions'],
-    queryFn: async () => listOf<SessionView>(await api('/v1/me/sessions'), 'sessions'),
+    queryFn: async () => (await api.GET('/v1/me/sessions')).sessions,
   });
 
   async function saveName() {
     try {
-      await api('/v1/me', { method: 'PATCH', body: { name: name.trim() } });
+      await api.PATCH('/v1/me', { body: { name: name.trim() } });
       await queryClient.invalidateQueries({ queryKey: ['me'] });
       notifications.show({ color: 'green', title: 'Profile saved', message: name.trim() });
     } catch (err) {
@@ -87,7 +77,7 @@ export function AccountPage() {
     setBusy(true);
     setPwError(null);
     try {
-      await api('/v1/me/password', { method: 'POST', body: { currentPassword: current, newPassword: next } });
+      await api.POST('/v1/me/password', { body: { currentPassword: current, newPassword: next } });
       setCurrent('');
       setNext('');
       await sessions.refetch();
@@ -105,9 +95,8 @@ export function AccountPage() {
 
   async function revoke(id: string | 'others') {
     try {
-      await api(id === 'others' ? '/v1/me/sessions/revoke-others' : `/v1/me/sessions/${id}`, {
-        method: id === 'others' ? 'POST' : 'DELETE',
-      });
+      if (id === 'others') await api.POST('/v1/me/sessions/revoke-others');
+      else await api.DELETE('/v1/me/sessions/{id}', { params: { path: { id } } });
       await sessions.refetch();
     } catch (err) {
       notifications.show({

@@ -3,7 +3,6 @@ import { type FormEvent, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, fieldError } from '../api/client';
 import { queryClient } from '../api/queryClient';
-import type { Workspace } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 
@@ -21,7 +20,7 @@ export function CreateWorkspacePage() {
     setBusy(true);
     setError(null);
     try {
-      const ws = await api<Workspace>('/v1/workspaces', { method: 'POST', body: { name: name.trim() } });
+      const ws = await api.POST('/v1/workspaces', { body: { name: name.trim() } });
       await queryClient.invalidateQueries({ queryKey: ['workspaces'] });
       navigate(`/w/${ws.id}/users`);
     } catch (err) {

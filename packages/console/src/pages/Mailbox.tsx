@@ -19,8 +19,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { IconMail } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
-import { ApiError, api, listOf } from '../api/client';
-import type { MailMessage } from '../api/types';
+import { ApiError, api } from '../api/client';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { relativeTime } from '../components/format';
 import { useDocumentTitle } from '../components/useDocumentTitle';
@@ -54,7 +53,7 @@ function MessageView({ id }: { id: string }) {
   const [view, setView] = useState<'text' | 'html'>('text');
   const msg = useQuery({
     queryKey: ['dev-mailbox', id],
-    queryFn: () => api<MailMessage>(`/v1/dev/mailbox/${id}`),
+    queryFn: () => api.GET('/v1/dev/mailbox/{id}', { params: { path: { id } } }),
   });
   if (msg.isPending) return <Skeleton h={200} />;
   if (msg.error) return <ErrorAlert error={msg.error} />;
@@ -66,7 +65,7 @@ function MessageView({ id }: { id: string }) {
           {m.subject}
         </Title>
         <Text fz="sm" c="dimmed">
-          To {m.to ?? m.toAddress} · {m.template} · {relativeTime(m.createdAt)}
+          To {m.to} · {m.template} · {relativeTime(m.createdAt)}
         </Text>
       </div>
       <SegmentedControl
@@ -82,14 +81,14 @@ function MessageView({ id }: { id: string }) {
       />
       {view === 'text' ? (
         <Paper withBorder p="md" data-testid="mail-body">
-          <Linkified text={m.text ?? m.textBody ?? ''} />
+          <Linkified text={m.text} />
         </Paper>
       ) : (
         // Rendered in a sandbox: no scripts, no access to the console.
         <iframe
           title="HTML version of the email"
           sandbox="allow-popups allow-popups-to-escape-sandbox"
-          srcDoc={m.html ?? m.htmlBody ?? ''}
+          srcDoc={m.html}
           style={{
             width: '100%',
             height: 420,
@@ -116,7 +115,7 @@ export function MailboxPage() {
   const list = useQuery({
     queryKey: ['dev-mailbox', 'list', debounced],
     queryFn: async () =>
-      listOf<MailMessage>(await api('/v1/dev/mailbox', { query: { to: debounced } }), 'messages'),
+      (await api.GET('/v1/dev/mailbox', { params: { query: { to: debounced } } })).messages,
     refetchInterval: 3_000,
   });
   if (list.error instanceof ApiError && list.error.status === 404) return <NotFoundPage what="page" />;
@@ -170,7 +169,7 @@ export function MailboxPage() {
                     px="md"
                     py="sm"
                     w="100%"
-                    data-mail-to={m.to ?? m.toAddress}
+                    data-mail-to={m.to}
                     style={{
                       borderBottom: '1px solid var(--mantine-color-gray-2)',
                       overflow: 'hidden',
@@ -183,7 +182,7 @@ export function MailboxPage() {
                     </Text>
                     <Group justify="space-between" gap="xs" wrap="nowrap">
                       <Text fz="xs" c="dimmed" truncate>
-                        {m.to ?? m.toAddress}
+                        {m.to}
                       </Text>
                       <Text fz="xs" c="dimmed" style={{ flexShrink: 0 }}>
                         {relativeTime(m.createdAt)}

@@ -5,7 +5,7 @@ import { Link, useNavigate } from 'react-router';
 import { ApiError, api, fieldError, setCsrfToken } from '../../api/client';
 import { queryClient } from '../../api/queryClient';
 import { signIn, signOut, useMe } from '../../api/session';
-import type { InvitationLookup } from '../../api/types';
+import type { Accepted } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { AuthLayout } from '../../layout/AuthLayout';
 import { PASSWORD_HINT } from './SignUp';
@@ -14,23 +14,6 @@ function tokenFromLocation(): string {
   const q = new URLSearchParams(window.location.search).get('token');
   const h = new URLSearchParams(window.location.hash.slice(1)).get('token');
   return q ?? h ?? '';
-}
-
-function nameOf(x: InvitationLookup['inviter']): string | null {
-  if (!x) return null;
-  return typeof x === 'string' ? x : x.name || x.email || null;
-}
-
-/** What POST /v1/invitations/accept answers: where the person now belongs. */
-interface Accepted {
-  workspaceId?: string;
-  workspace?: { id: string };
-  csrfToken?: string;
-  user?: unknown;
-}
-
-function workspaceOf(res: Accepted | undefined, lookup: InvitationLookup | undefined): string | null {
-  return res?.workspaceId ?? res?.workspace?.id ?? lookup?.workspace?.id ?? null;
 }
 
 /**
@@ -44,7 +27,7 @@ export function AcceptInvitationPage() {
   const me = useMe();
   const lookup = useQuery({
     queryKey: ['invitation-lookup', token],
-    queryFn: () => api<InvitationLookup>('/v1/invitations/lookup', { query: { token } }),
+    queryFn: () => api.GET('/v1/invitations/lookup', { params: { query: { token } } }),
     enabled: token !== '',
     retry: false,
   });
@@ -54,24 +37,23 @@ export function AcceptInvitationPage() {
   const [busy, setBusy] = useState(false);
 
   const inv = lookup.data;
-  const workspaceName = inv?.workspace?.name ?? inv?.workspaceName ?? 'a workspace';
-  const inviter = nameOf(inv?.inviter ?? inv?.invitedBy ?? null);
+  const workspaceName = inv?.workspace.name ?? 'a workspace';
+  const inviter = inv?.inviter?.name || null;
   const signedInAs = me.data?.email ?? null;
   const emailMatches = signedInAs !== null && inv !== undefined && signedInAs === inv.email.toLowerCase();
   const here = `${window.location.pathname}${window.location.search}${window.location.hash}`;
 
-  async function finish(res: Accepted | undefined) {
-    if (res?.csrfToken) setCsrfToken(res.csrfToken);
+  async function finish(res: Accepted) {
+    if (res.csrfToken) setCsrfToken(res.csrfToken);
     queryClient.clear();
-    const ws = workspaceOf(res, inv);
-    navigate(ws ? `/w/${ws}` : '/', { replace: true });
+    navigate(`/w/${res.workspaceId}`, { replace: true });
   }
 
   async function accept() {
     setBusy(true);
     setError(null);
     try {
-      await finish(await api<Accepted>('/v1/invitations/accept', { method: 'POST', body: { token } }));
+      await finish(await api.POST('/v1/invitations/accept', { body: { token } }));
     } catch (err) {
       setError(err);
     } finally {
@@ -85,12 +67,11 @@ export function AcceptInvitationPage() {
     setBusy(true);
     setError(null);
     try {
-      const res = await api<Accepted>('/v1/invitations/accept', {
-        method: 'POST',
+      const res = await api.POST('/v1/invitations/accept', {
         body: { token, name: name.trim(), password },
       });
       // The account now exists; make sure there is a session for it.
-      if (!res?.csrfToken) await signIn(inv.email, password);
+      if (!res.csrfToken) await signIn(inv.email, password);
       await finish(res);
     } catch (err) {
       setError(err);
@@ -128,7 +109,7 @@ export function AcceptInvitationPage() {
   }
   if (!inv) return null;
   const status = inv.status;
-  if (status && status !== 'pending') {
+  if (status !== 'pending') {
     return (
       <AuthLayout title="This invitation cannot be used">
         <Alert color="orange" variant="light" title={`Invitation ${status}`}>

@@ -19,7 +19,7 @@ export function ForgotPasswordPage() {
     setBusy(true);
     setError(null);
     try {
-      await api('/v1/auth/password-reset', { method: 'POST', body: { email: email.trim() } });
+      await api.POST('/v1/auth/password-reset', { body: { email: email.trim() } });
       setSent(true);
     } catch (err) {
       setError(err);
@@ -85,7 +85,7 @@ export function ResetPasswordPage() {
     setBusy(true);
     setError(null);
     try {
-      await api('/v1/auth/password-reset/confirm', { method: 'POST', body: { token, password } });
+      await api.POST('/v1/auth/password-reset/confirm', { body: { token, password } });
       notifications.show({
         color: 'green',
         title: 'Password changed',

@@ -3,7 +3,6 @@ import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, fieldError, setCsrfToken } from '../../api/client';
 import { queryClient } from '../../api/queryClient';
-import type { Me } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { AuthLayout } from '../../layout/AuthLayout';
 import { safeNext } from './SignIn';
@@ -27,8 +26,7 @@ export function SignUpPage() {
     setBusy(true);
     setError(null);
     try {
-      const res = await api<{ user: Me; csrfToken: string }>('/v1/auth/sign-up', {
-        method: 'POST',
+      const res = await api.POST('/v1/auth/sign-up', {
         body: { name: name.trim(), email: email.trim(), password },
       });
       setCsrfToken(res.csrfToken);

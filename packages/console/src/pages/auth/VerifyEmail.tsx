@@ -21,7 +21,7 @@ export function VerifyEmailPage() {
       '',
   );
   const verify = useMutation({
-    mutationFn: () => api('/v1/auth/verify-email', { method: 'POST', body: { token } }),
+    mutationFn: () => api.POST('/v1/auth/verify-email', { body: { token } }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['me'] }),
   });
   const { mutate } = verify;

@@ -25,8 +25,8 @@ import {
   IconShieldX,
 } from '@tabler/icons-react';
 import { Fragment, useState } from 'react';
-import { apiPath, type Query } from '../../api/client';
-import { useActivity, useActivityVerify, useAgents, workspacePath } from '../../api/hooks';
+import { apiUrl } from '../../api/client';
+import { type ActivityFilter, useActivity, useActivityVerify, useAgents } from '../../api/hooks';
 import type { ActivityEntry } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { dateTime, relativeTime } from '../../components/format';
@@ -101,9 +101,8 @@ function ChainStatus({ workspaceId }: { workspaceId: string }) {
   if (verify.isPending) return <Skeleton h={28} w={260} />;
   if (verify.error) return <ErrorAlert error={verify.error} title="Could not verify the chain" />;
   const v = verify.data;
-  const intact = v.intact ?? v.ok ?? v.valid ?? false;
-  const bad = v.firstBad ?? v.brokenAt ?? null;
-  return intact ? (
+  const bad = v.firstBad;
+  return v.intact ? (
     <Tooltip label="Each entry's hash covers the one before it; none was changed or removed.">
       <Badge
         size="lg"
@@ -113,7 +112,7 @@ function ChainStatus({ workspaceId }: { workspaceId: string }) {
         tt="none"
         data-testid="chain-status"
       >
-        Chain intact · {v.checked ?? v.entries ?? 0} entries verified
+        Chain intact · {v.checked} entries verified
       </Badge>
     </Tooltip>
   ) : (
@@ -141,7 +140,7 @@ export function ActivityTab() {
   const allowed = can('activity.read');
   const agents = useAgents(workspace.id);
   const [action, setAction] = useState('');
-  const [actorType, setActorType] = useState<string | null>(null);
+  const [actorType, setActorType] = useState<ActivityFilter['actorType'] | null>(null);
   const [agentId, setAgentId] = useState<string | null>(null);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -150,20 +149,23 @@ export function ActivityTab() {
   const [debouncedAction] = useDebouncedValue(action.trim(), 300);
   const actionValid =
     debouncedAction === '' || /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*)?$/.test(debouncedAction);
-  const filter: Query = {
+  const filter: ActivityFilter = {
     action: actionValid ? debouncedAction : undefined,
-    actorType,
-    agentId,
+    actorType: actorType ?? undefined,
+    agentId: agentId ?? undefined,
     from: from ? new Date(from).toISOString() : undefined,
     to: to ? new Date(to).toISOString() : undefined,
   };
   const cursor = cursors[cursors.length - 1] ?? null;
   const page = useActivity(workspace.id, filter, cursor, allowed);
   if (!allowed) return <NotFoundPage what="page" />;
-  const entries = page.data?.entries ?? [];
+  const entries = page.data?.items ?? [];
   const resetPaging = () => setCursors([null]);
   const exportHref = (format: 'csv' | 'jsonl') =>
-    apiPath(`${workspacePath(workspace.id)}/activity/export`, { ...filter, format });
+    apiUrl('/v1/workspaces/{workspaceId}/activity/export', {
+      path: { workspaceId: workspace.id },
+      query: { ...filter, format },
+    });
 
   return (
     <Stack gap="md">
@@ -309,9 +311,9 @@ export function ActivityTab() {
                       </Table.Td>
                       <Table.Td>
                         <Text fz="sm" truncate maw={170}>
-                          {e.actor?.name ?? e.actorName ?? e.actor?.type ?? e.actorType ?? '—'}
+                          {e.actor.name ?? e.actor.type}
                         </Text>
-                        {e.actor?.type === 'api_key' && (
+                        {e.actor.type === 'api_key' && (
                           <Text fz="xs" c="dimmed">
                             API key
                           </Text>
@@ -324,7 +326,7 @@ export function ActivityTab() {
                         <Text fz="sm" lineClamp={2}>
                           {changeSummary(e) || (
                             <Text span c="dimmed" fz="sm">
-                              {e.target?.type ?? e.targetType ?? ''}
+                              {e.target?.type ?? ''}
                             </Text>
                           )}
                         </Text>

@@ -26,16 +26,9 @@ import {
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, errorMessage } from '../../api/client';
-import {
-  invalidateWorkspace,
-  useAgent,
-  useAgentMembers,
-  useMembers,
-  usePresets,
-  workspacePath,
-} from '../../api/hooks';
+import { invalidateWorkspace, useAgent, useAgentMembers, useMembers, usePresets } from '../../api/hooks';
 import { useMe } from '../../api/session';
-import type { Agent, AgentMember } from '../../api/types';
+import type { Agent, AgentMember, AgentPlan, AgentRole } from '../../api/types';
 import { PlanBadge, RoleBadge, StatusBadge } from '../../components/badges';
 import { ConfirmTyped } from '../../components/ConfirmTyped';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -103,10 +96,12 @@ function AgentMembersPanel({ workspaceId, agent }: { workspaceId: string; agent:
   const wsMembers = useMembers(workspaceId);
   const presets = usePresets(workspaceId);
   const [adding, setAdding] = useState<string | null>(null);
-  const [addRole, setAddRole] = useState('agent_user');
+  const [addRole, setAddRole] = useState<AgentRole>('agent_user');
   const [addGrant, setAddGrant] = useState<string | null>('preset:read_only_reviewer');
   const [customFor, setCustomFor] = useState<AgentMember | null>(null);
-  const base = `${workspacePath(workspaceId)}/agents/${agent.id}/members`;
+  const MEMBERS = '/v1/workspaces/{workspaceId}/agents/{agentId}/members' as const;
+  const MEMBER = '/v1/workspaces/{workspaceId}/agents/{agentId}/members/{userId}' as const;
+  const memberParams = (userId: string) => ({ path: { workspaceId, agentId: agent.id, userId } });
 
   async function run(fn: () => Promise<unknown>, done: string) {
     try {
@@ -168,7 +163,7 @@ function AgentMembersPanel({ workspaceId, agent }: { workspaceId: string; agent:
                       onChange={(v) =>
                         v &&
                         run(
-                          () => api(`${base}/${m.userId}`, { method: 'PATCH', body: { role: v } }),
+                          () => api.PATCH(MEMBER, { params: memberParams(m.userId), body: { role: v } }),
                           'Agent role changed',
                         )
                       }
@@ -193,8 +188,8 @@ function AgentMembersPanel({ workspaceId, agent }: { workspaceId: string; agent:
                             v &&
                             run(
                               () =>
-                                api(`${base}/${m.userId}`, {
-                                  method: 'PATCH',
+                                api.PATCH(MEMBER, {
+                                  params: memberParams(m.userId),
                                   body: { presetId: v.replace(/^preset:/, '') },
                                 }),
                               'Permissions changed',
@@ -228,7 +223,7 @@ function AgentMembersPanel({ workspaceId, agent }: { workspaceId: string; agent:
                         disabled={self}
                         onClick={() =>
                           run(
-                            () => api(`${base}/${m.userId}`, { method: 'DELETE' }),
+                            () => api.DELETE(MEMBER, { params: memberParams(m.userId) }),
                             `${m.name} removed from the agent`,
                           )
                         }
@@ -277,10 +272,11 @@ function AgentMembersPanel({ workspaceId, agent }: { workspaceId: string; agent:
           leftSection={<IconUserPlus size={16} />}
           disabled={!adding}
           onClick={() =>
+            adding &&
             run(
               () =>
-                api(base, {
-                  method: 'POST',
+                api.POST(MEMBERS, {
+                  params: { path: { workspaceId, agentId: agent.id } },
                   body: {
                     userId: adding,
                     role: addRole,
@@ -309,8 +305,8 @@ function AgentMembersPanel({ workspaceId, agent }: { workspaceId: string; agent:
           onSave={(matrix) =>
             run(
               () =>
-                api(`${base}/${customFor.userId}`, {
-                  method: 'PATCH',
+                api.PATCH(MEMBER, {
+                  params: memberParams(customFor.userId),
                   body: { matrix: toMatrixInput(matrix) },
                 }),
               'Permissions changed',
@@ -340,10 +336,10 @@ export function AgentDetail() {
   const manages = a.can?.['agent.manage'] === true;
   const isAdmin = can('workspace.manage');
 
-  async function changePlan(plan: string) {
+  async function changePlan(plan: AgentPlan) {
     try {
-      const res = await api<Agent>(`${workspacePath(workspace.id)}/agents/${a.id}`, {
-        method: 'PATCH',
+      const res = await api.PATCH('/v1/workspaces/{workspaceId}/agents/{agentId}', {
+        params: { path: { workspaceId: workspace.id, agentId: a.id } },
         body: { plan },
       });
       notifications.show({
@@ -438,8 +434,8 @@ export function AgentDetail() {
         expected={a.name}
         action="Delete agent"
         onConfirm={async (typed) => {
-          await api(`${workspacePath(workspace.id)}/agents/${a.id}`, {
-            method: 'DELETE',
+          await api.DELETE('/v1/workspaces/{workspaceId}/agents/{agentId}', {
+            params: { path: { workspaceId: workspace.id, agentId: a.id } },
             body: { confirm: typed },
           });
           await invalidateWorkspace(workspace.id);

@@ -18,7 +18,7 @@ import { IconCheck, IconPlus, IconRobot, IconX } from '@tabler/icons-react';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, errorMessage, fieldError } from '../../api/client';
-import { invalidateWorkspace, useAgents, workspacePath } from '../../api/hooks';
+import { invalidateWorkspace, useAgents } from '../../api/hooks';
 import { useMe } from '../../api/session';
 import type { Agent, AgentPlan } from '../../api/types';
 import { PlanBadge, RoleBadge, StatusBadge } from '../../components/badges';
@@ -28,7 +28,7 @@ import { MyAccess } from '../../components/MyAccess';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useWorkspaceContext } from './WorkspaceLayout';
 
-export const PLAN_OPTIONS = [
+export const PLAN_OPTIONS: { value: AgentPlan; label: string }[] = [
   { value: 'starter', label: 'Starter — free, approved at once' },
   { value: 'pro', label: 'Pro — paid, needs an admin’s approval' },
   { value: 'enterprise', label: 'Enterprise — paid, needs an admin’s approval' },
@@ -53,8 +53,8 @@ function CreateAgentDialog({
     setBusy(true);
     setError(null);
     try {
-      const agent = await api<Agent>(`${workspacePath(workspaceId)}/agents`, {
-        method: 'POST',
+      const agent = await api.POST('/v1/workspaces/{workspaceId}/agents', {
+        params: { path: { workspaceId } },
         body: { name: name.trim(), plan },
       });
       await invalidateWorkspace(workspaceId);
@@ -91,7 +91,7 @@ function CreateAgentDialog({
           <Select
             label="Plan"
             value={plan}
-            onChange={(v) => setPlan((v as AgentPlan) ?? 'starter')}
+            onChange={(v) => setPlan(v ?? 'starter')}
             allowDeselect={false}
             data={PLAN_OPTIONS}
           />
@@ -116,7 +116,10 @@ function CreateAgentDialog({
 /** Approve or reject a paid agent waiting for approval (workspace admins; docs/rules.md §4). */
 export async function decideAgent(workspaceId: string, agent: Agent, verb: 'approve' | 'reject') {
   try {
-    await api(`${workspacePath(workspaceId)}/agents/${agent.id}/${verb}`, { method: 'POST' });
+    const params = { path: { workspaceId, agentId: agent.id } };
+    if (verb === 'approve')
+      await api.POST('/v1/workspaces/{workspaceId}/agents/{agentId}/approve', { params });
+    else await api.POST('/v1/workspaces/{workspaceId}/agents/{agentId}/reject', { params });
     notifications.show({
       color: verb === 'approve' ? 'green' : 'gray',
       title: verb === 'approve' ? `${agent.name} approved` : `${agent.name} rejected`,

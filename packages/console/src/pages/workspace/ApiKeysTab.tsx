@@ -22,7 +22,7 @@ import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCopy, IconKey, IconPlus, IconTrash } from '@tabler/icons-react';
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage, fieldError } from '../../api/client';
-import { invalidateWorkspace, useAgents, useApiKeys, usePresets, workspacePath } from '../../api/hooks';
+import { invalidateWorkspace, useAgents, useApiKeys, usePresets } from '../../api/hooks';
 import type { ApiKey } from '../../api/types';
 import { AccessSummary } from '../../components/AccessSummary';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -100,21 +100,18 @@ function CreateKeyDialog({
     try {
       const expiresAt =
         expires === 'never' ? undefined : new Date(Date.now() + Number(expires) * 86_400_000).toISOString();
-      const res = await api<{ secret?: string; key?: string; apiKey?: { secret?: string } }>(
-        `${workspacePath(workspaceId)}/api-keys`,
-        {
-          method: 'POST',
-          body: {
-            name: name.trim(),
-            ...(grant === 'custom'
-              ? { matrix: toMatrixInput(matrix) }
-              : { presetId: grant.replace(/^preset:/, '') }),
-            ...(agentId ? { agentId } : {}),
-            ...(expiresAt ? { expiresAt } : {}),
-          },
+      const res = await api.POST('/v1/workspaces/{workspaceId}/api-keys', {
+        params: { path: { workspaceId } },
+        body: {
+          name: name.trim(),
+          ...(grant === 'custom'
+            ? { matrix: toMatrixInput(matrix) }
+            : { presetId: grant.replace(/^preset:/, '') }),
+          ...(agentId ? { agentId } : {}),
+          ...(expiresAt ? { expiresAt } : {}),
         },
-      );
-      setSecret(res.secret ?? res.key ?? res.apiKey?.secret ?? '');
+      });
+      setSecret(res.secret);
       await invalidateWorkspace(workspaceId);
     } catch (err) {
       setError(err);
@@ -214,7 +211,9 @@ export function ApiKeysTab() {
 
   async function revoke(k: ApiKey) {
     try {
-      await api(`${workspacePath(workspace.id)}/api-keys/${k.id}`, { method: 'DELETE' });
+      await api.DELETE('/v1/workspaces/{workspaceId}/api-keys/{id}', {
+        params: { path: { workspaceId: workspace.id, id: k.id } },
+      });
       notifications.show({ color: 'green', title: 'Key revoked', message: `${k.name} stops working now.` });
       await invalidateWorkspace(workspace.id);
     } catch (err) {

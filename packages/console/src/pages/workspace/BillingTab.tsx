@@ -31,71 +31,58 @@ import {
 } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { api, errorMessage, fieldError, listOf } from '../../api/client';
-import { invalidateWorkspace, workspacePath } from '../../api/hooks';
+import { api, apiUrl, errorMessage, fieldError } from '../../api/client';
+import { invalidateWorkspace } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { dateTime } from '../../components/format';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { NotFoundPage } from '../NotFound';
 import { useWorkspaceContext } from './WorkspaceLayout';
 
-interface PaymentMethod {
-  id: string;
-  brand: string;
-  last4: string;
-  expMonth: number;
-  expYear: number;
-  holderName: string;
-  isDefault: boolean;
-}
-interface Billing {
-  orgName: string;
-  invoiceEmails: string[];
-  defaultPaymentMethod: PaymentMethod | null;
-  monthlyTotalCents: number;
-  currency: string;
-}
-interface Subscription {
-  id: string | null;
-  agentId: string;
-  agentName: string;
-  plan: 'pro' | 'enterprise';
-  status: 'active' | 'pending_approval' | 'rejected';
-  priceCents: number;
-  includedConversations: number;
-  overage: 'allow' | 'prevent';
-  overageUnitCents: number;
-  paymentMethod: { id: string; brand: string; last4: string; source: 'agent' | 'default' } | null;
-  needsPaymentMethod: boolean;
-}
-interface Invoice {
-  id: string;
-  number: string;
-  period: string;
-  status: 'open' | 'paid' | 'void';
-  currency: string;
-  totalCents: number;
-  issuedAt: string;
-  paidAt: string | null;
-}
-
 /** Cents as money: 4900 → "$49.00". */
 export function money(cents: number, currency = 'USD'): string {
   return new Intl.NumberFormat('en', { style: 'currency', currency }).format(cents / 100);
 }
 
-function useBillingQuery<T>(workspaceId: string, path: string, key: string) {
+/** The billing queries share one key prefix per workspace, so any write refreshes them all. */
+const billingKey = (workspaceId: string, what: string) => ['ws', workspaceId, 'billing', what];
+
+function useBilling(workspaceId: string) {
   return useQuery({
-    queryKey: ['ws', workspaceId, 'billing', path],
-    queryFn: async () => {
-      const res = await api<unknown>(`${workspacePath(workspaceId)}/${path}`);
-      return (key ? listOf(res, key) : res) as T;
-    },
+    queryKey: billingKey(workspaceId, 'billing'),
+    queryFn: () => api.GET('/v1/workspaces/{workspaceId}/billing', { params: { path: { workspaceId } } }),
+  });
+}
+
+function usePaymentMethods(workspaceId: string) {
+  return useQuery({
+    queryKey: billingKey(workspaceId, 'payment-methods'),
+    queryFn: async () =>
+      (await api.GET('/v1/workspaces/{workspaceId}/payment-methods', { params: { path: { workspaceId } } }))
+        .paymentMethods,
+  });
+}
+
+function useSubscriptions(workspaceId: string) {
+  return useQuery({
+    queryKey: billingKey(workspaceId, 'subscriptions'),
+    queryFn: async () =>
+      (await api.GET('/v1/workspaces/{workspaceId}/subscriptions', { params: { path: { workspaceId } } }))
+        .subscriptions,
+  });
+}
+
+function useInvoices(workspaceId: string) {
+  return useQuery({
+    queryKey: billingKey(workspaceId, 'invoices'),
+    queryFn: async () =>
+      (await api.GET('/v1/workspaces/{workspaceId}/invoices', { params: { path: { workspaceId } } }))
+        .invoices,
   });
 }
 
 function OrgDetails({ workspaceId }: { workspaceId: string }) {
-  const billing = useBillingQuery<Billing>(workspaceId, 'billing', '');
+  const billing = useBilling(workspaceId);
   const [orgName, setOrgName] = useState('');
   const [emails, setEmails] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -113,8 +100,8 @@ function OrgDetails({ workspaceId }: { workspaceId: string }) {
     setBusy(true);
     setError(null);
     try {
-      await api(`${workspacePath(workspaceId)}/billing`, {
-        method: 'PATCH',
+      await api.PATCH('/v1/workspaces/{workspaceId}/billing', {
+        params: { path: { workspaceId } },
         body: { orgName: orgName.trim(), invoiceEmails: emails },
       });
       notifications.show({
@@ -199,8 +186,8 @@ function AddCardDialog({
     setBusy(true);
     setError(null);
     try {
-      await api(`${workspacePath(workspaceId)}/payment-methods`, {
-        method: 'POST',
+      await api.POST('/v1/workspaces/{workspaceId}/payment-methods', {
+        params: { path: { workspaceId } },
         body: {
           number: number.replace(/\s+/g, ''),
           expMonth: Number(expMonth),
@@ -295,9 +282,8 @@ async function act(workspaceId: string, fn: () => Promise<unknown>, done: string
 }
 
 function PaymentMethods({ workspaceId }: { workspaceId: string }) {
-  const methods = useBillingQuery<PaymentMethod[]>(workspaceId, 'payment-methods', 'paymentMethods');
+  const methods = usePaymentMethods(workspaceId);
   const [adding, setAdding] = useState(false);
-  const base = `${workspacePath(workspaceId)}/payment-methods`;
   return (
     <Paper withBorder p="md">
       <Group justify="space-between" mb="sm">
@@ -347,7 +333,10 @@ function PaymentMethods({ workspaceId }: { workspaceId: string }) {
                       onClick={() =>
                         act(
                           workspaceId,
-                          () => api(`${base}/${m.id}/default`, { method: 'POST' }),
+                          () =>
+                            api.POST('/v1/workspaces/{workspaceId}/payment-methods/{id}/default', {
+                              params: { path: { workspaceId, id: m.id } },
+                            }),
                           'Default payment method changed',
                         )
                       }
@@ -364,7 +353,10 @@ function PaymentMethods({ workspaceId }: { workspaceId: string }) {
                     onClick={() =>
                       act(
                         workspaceId,
-                        () => api(`${base}/${m.id}`, { method: 'DELETE' }),
+                        () =>
+                          api.DELETE('/v1/workspaces/{workspaceId}/payment-methods/{id}', {
+                            params: { path: { workspaceId, id: m.id } },
+                          }),
                         'Payment method removed',
                       )
                     }
@@ -383,9 +375,8 @@ function PaymentMethods({ workspaceId }: { workspaceId: string }) {
 }
 
 function Subscriptions({ workspaceId }: { workspaceId: string }) {
-  const subs = useBillingQuery<Subscription[]>(workspaceId, 'subscriptions', 'subscriptions');
-  const methods = useBillingQuery<PaymentMethod[]>(workspaceId, 'payment-methods', 'paymentMethods');
-  const base = `${workspacePath(workspaceId)}/agents`;
+  const subs = useSubscriptions(workspaceId);
+  const methods = usePaymentMethods(workspaceId);
   const list = subs.data ?? [];
   return (
     <Paper withBorder p="md">
@@ -448,8 +439,8 @@ function Subscriptions({ workspaceId }: { workspaceId: string }) {
                       act(
                         workspaceId,
                         () =>
-                          api(`${base}/${s.agentId}/subscription`, {
-                            method: 'PATCH',
+                          api.PATCH('/v1/workspaces/{workspaceId}/agents/{agentId}/subscription', {
+                            params: { path: { workspaceId, agentId: s.agentId } },
                             body: { overage: e.currentTarget.checked ? 'allow' : 'prevent' },
                           }),
                         'Overages changed',
@@ -476,8 +467,8 @@ function Subscriptions({ workspaceId }: { workspaceId: string }) {
                       act(
                         workspaceId,
                         () =>
-                          api(`${base}/${s.agentId}/payment-method`, {
-                            method: 'PUT',
+                          api.PUT('/v1/workspaces/{workspaceId}/agents/{agentId}/payment-method', {
+                            params: { path: { workspaceId, agentId: s.agentId } },
                             body: { paymentMethodId: v || null },
                           }),
                         'Payment method attached',
@@ -495,7 +486,7 @@ function Subscriptions({ workspaceId }: { workspaceId: string }) {
 }
 
 function Invoices({ workspaceId }: { workspaceId: string }) {
-  const invoices = useBillingQuery<Invoice[]>(workspaceId, 'invoices', 'invoices');
+  const invoices = useInvoices(workspaceId);
   const list = invoices.data ?? [];
   return (
     <Paper withBorder p="md">
@@ -555,7 +546,9 @@ function Invoices({ workspaceId }: { workspaceId: string }) {
                   <Tooltip label="Download PDF">
                     <ActionIcon
                       component="a"
-                      href={`${workspacePath(workspaceId)}/invoices/${i.id}/pdf`}
+                      href={apiUrl('/v1/workspaces/{workspaceId}/invoices/{id}/pdf', {
+                        path: { workspaceId, id: i.id },
+                      })}
                       download
                       variant="subtle"
                       aria-label={`Download invoice ${i.number} as PDF`}

@@ -3,7 +3,7 @@ import { Alert, Button, Group, Modal, SegmentedControl, Select, Stack, Text } fr
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { api } from '../../api/client';
-import { invalidateWorkspace, usePresets, workspacePath } from '../../api/hooks';
+import { invalidateWorkspace, usePresets } from '../../api/hooks';
 import type { Member } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PermissionMatrix } from '../../components/PermissionMatrix';
@@ -55,14 +55,14 @@ export function BulkEditDialog({
           ? { presetId: grant.replace(/^preset:/, '') }
           : { matrix: mode === 'merge' ? mergeMatrix : toMatrixInput(matrix) }),
       };
-      const res = await api<{ updated?: unknown[]; revision?: number }>(
-        `${workspacePath(workspaceId)}/members/bulk-permissions`,
-        { method: 'POST', body },
-      );
+      const res = await api.POST('/v1/workspaces/{workspaceId}/members/bulk-permissions', {
+        params: { path: { workspaceId } },
+        body,
+      });
       notifications.show({
         color: 'green',
         title: `Permissions ${mode === 'replace' ? 'replaced' : 'merged'} for ${members.length} member${members.length === 1 ? '' : 's'}`,
-        message: `In effect now${res?.revision !== undefined ? ` (revision ${res.revision})` : ''}.`,
+        message: `In effect now (revision ${res.revision}).`,
       });
       await invalidateWorkspace(workspaceId);
       onClose(true);

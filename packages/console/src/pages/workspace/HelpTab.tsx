@@ -19,31 +19,14 @@ import { IconHelpCircle, IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage, fieldError } from '../../api/client';
-import { invalidateWorkspace, useAgents, workspacePath } from '../../api/hooks';
+import { invalidateWorkspace, useAgents } from '../../api/hooks';
+import type { TicketSummary } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { dateTime, relativeTime } from '../../components/format';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useWorkspaceContext } from './WorkspaceLayout';
 
-type TicketStatus = 'open' | 'pending' | 'closed';
-interface Person {
-  id: string | null;
-  name: string;
-}
-interface TicketSummary {
-  id: string;
-  subject: string;
-  status: TicketStatus;
-  agentId: string | null;
-  createdBy: Person;
-  createdAt: string;
-  updatedAt: string;
-  commentCount: number;
-}
-interface Ticket extends TicketSummary {
-  body: string;
-  comments: Array<{ id: string; author: Person; body: string; createdAt: string }>;
-}
+type TicketStatus = TicketSummary['status'];
 
 const STATUS_COLOR: Record<TicketStatus, string> = { open: 'blue', pending: 'yellow', closed: 'gray' };
 
@@ -67,8 +50,8 @@ function NewTicketDialog({
     setBusy(true);
     setError(null);
     try {
-      await api(`${workspacePath(workspaceId)}/tickets`, {
-        method: 'POST',
+      await api.POST('/v1/workspaces/{workspaceId}/tickets', {
+        params: { path: { workspaceId } },
         body: { subject: subject.trim(), body: body.trim(), ...(agentId ? { agentId } : {}) },
       });
       notifications.show({ color: 'green', title: 'Ticket filed', message: subject.trim() });
@@ -139,7 +122,8 @@ function TicketDialog({
 }) {
   const ticket = useQuery({
     queryKey: ['ws', workspaceId, 'ticket', id],
-    queryFn: () => api<Ticket>(`${workspacePath(workspaceId)}/tickets/${id}`),
+    queryFn: () =>
+      api.GET('/v1/workspaces/{workspaceId}/tickets/{id}', { params: { path: { workspaceId, id } } }),
   });
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
@@ -182,8 +166,8 @@ function TicketDialog({
               onChange={(v) =>
                 v &&
                 run(() =>
-                  api(`${workspacePath(workspaceId)}/tickets/${id}`, {
-                    method: 'PATCH',
+                  api.PATCH('/v1/workspaces/{workspaceId}/tickets/{id}', {
+                    params: { path: { workspaceId, id } },
                     body: { status: v },
                   }),
                 )
@@ -218,8 +202,8 @@ function TicketDialog({
               loading={busy}
               onClick={() =>
                 run(() =>
-                  api(`${workspacePath(workspaceId)}/tickets/${id}/comments`, {
-                    method: 'POST',
+                  api.POST('/v1/workspaces/{workspaceId}/tickets/{id}/comments', {
+                    params: { path: { workspaceId, id } },
                     body: { body: comment.trim() },
                   }),
                 ).then(() => setComment(''))
@@ -239,14 +223,14 @@ export function HelpTab() {
   const { workspace } = useWorkspaceContext();
   useDocumentTitle('Help', workspace.name);
   const agents = useAgents(workspace.id);
-  const [status, setStatus] = useState<string | null>(null);
+  const [status, setStatus] = useState<TicketStatus | null>(null);
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
   const tickets = useQuery({
     queryKey: ['ws', workspace.id, 'tickets', status],
     queryFn: () =>
-      api<{ tickets: TicketSummary[]; scope: 'all' | 'own' }>(`${workspacePath(workspace.id)}/tickets`, {
-        query: { status },
+      api.GET('/v1/workspaces/{workspaceId}/tickets', {
+        params: { path: { workspaceId: workspace.id }, query: { status: status ?? undefined } },
       }),
   });
   const list = tickets.data?.tickets ?? [];

@@ -15,8 +15,9 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { api, fieldError } from '../../api/client';
-import { invalidateWorkspace, useAgents, usePresets, workspacePath } from '../../api/hooks';
+import { api, fieldError, type RequestBodyOf, type ResponseOf } from '../../api/client';
+import { invalidateWorkspace, useAgents, usePresets } from '../../api/hooks';
+import type { AgentRole, WorkspaceRole } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PermissionMatrix } from '../../components/PermissionMatrix';
 import { presetOptions } from './presetOptions';
@@ -33,17 +34,8 @@ export function splitEmails(values: string[]): string[] {
   return out;
 }
 
-interface InviteResult {
-  email: string;
-  status?: string;
-  outcome?: string;
-  result?: string;
-  error?: { code: string; detail?: string } | string | null;
-}
-
-function outcomeOf(r: InviteResult): string {
-  return r.outcome ?? r.status ?? r.result ?? (r.error ? 'failed' : 'invited');
-}
+/** What happened to one address: added, invited, updated, already a member, invalid… */
+type InviteResult = ResponseOf<'/v1/workspaces/{workspaceId}/invitations', 'post'>['results'][number];
 
 /**
  * Invite one or many people (docs/rules.md §4): to the workspace or to chosen agents,
@@ -70,8 +62,8 @@ export function InviteDialog({
   const pending = splitEmails([...emails, typing]);
   const [target, setTarget] = useState<'workspace' | 'agents'>(isAdmin ? 'workspace' : 'agents');
   const [agentIds, setAgentIds] = useState<string[]>([]);
-  const [role, setRole] = useState<string>('member');
-  const [agentRole, setAgentRole] = useState<string>('agent_user');
+  const [role, setRole] = useState<WorkspaceRole>('member');
+  const [agentRole, setAgentRole] = useState<AgentRole>('agent_user');
   const [grant, setGrant] = useState<string>('preset:read_only_reviewer');
   const [matrix, setMatrix] = useState<Matrix>({});
   const [error, setError] = useState<unknown>(null);
@@ -104,7 +96,7 @@ export function InviteDialog({
     setBusy(true);
     setError(null);
     try {
-      const body =
+      const body: RequestBodyOf<'/v1/workspaces/{workspaceId}/invitations', 'post'> =
         target === 'workspace'
           ? { emails: list, role, ...(role === 'admin' ? {} : grantBody) }
           : {
@@ -116,12 +108,10 @@ export function InviteDialog({
                 ...(agentRole === 'agent_admin' ? {} : grantBody),
               })),
             };
-      const res = await api<{ results?: InviteResult[]; invitations?: InviteResult[] }>(
-        `${workspacePath(workspace.id)}/invitations`,
-        { method: 'POST', body },
-      );
-      const rs: InviteResult[] =
-        res?.results ?? res?.invitations ?? list.map((email) => ({ email, status: 'invited' }));
+      const { results: rs } = await api.POST('/v1/workspaces/{workspaceId}/invitations', {
+        params: { path: { workspaceId: workspace.id } },
+        body,
+      });
       setResults(rs);
       await invalidateWorkspace(workspace.id);
       const ok = rs.filter((r) => !r.error).length;
@@ -147,10 +137,8 @@ export function InviteDialog({
           <List spacing={4}>
             {results.map((r) => (
               <List.Item key={r.email}>
-                <b>{r.email}</b> — {outcomeOf(r).replace(/_/g, ' ')}
-                {r.error
-                  ? `: ${typeof r.error === 'string' ? r.error : (r.error.detail ?? r.error.code)}`
-                  : ''}
+                <b>{r.email}</b> — {r.status.replace(/_/g, ' ')}
+                {r.error ? `: ${r.error}` : ''}
               </List.Item>
             ))}
           </List>

@@ -21,10 +21,10 @@ import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconDeviceFloppy, IconTrash } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ApiError, api, errorMessage } from '../../api/client';
-import { invalidateWorkspace, useMember, usePolicies, usePresets, workspacePath } from '../../api/hooks';
+import { ApiError, api, errorMessage, type RequestBodyOf } from '../../api/client';
+import { invalidateWorkspace, useMember, usePolicies, usePresets } from '../../api/hooks';
 import { useMe } from '../../api/session';
-import type { Member } from '../../api/types';
+import type { Member, WorkspaceRole } from '../../api/types';
 import { RoleBadge } from '../../components/badges';
 import { ConfirmTyped } from '../../components/ConfirmTyped';
 import { EffectiveView } from '../../components/EffectiveView';
@@ -85,14 +85,14 @@ function PermissionsEditor({
     setError(null);
     try {
       const body = mode === 'preset' ? { presetId } : { matrix: toMatrixInput(matrix) };
-      const res = await api<{ revision?: number }>(`${workspacePath(workspaceId)}/members/${member.userId}`, {
-        method: 'PATCH',
+      const res = await api.PATCH('/v1/workspaces/{workspaceId}/members/{userId}', {
+        params: { path: { workspaceId, userId: member.userId } },
         body,
       });
       notifications.show({
         color: 'green',
         title: 'Permissions saved',
-        message: `In effect now${res?.revision !== undefined ? ` (revision ${res.revision})` : ''}.`,
+        message: `In effect now${res.revision !== undefined ? ` (revision ${res.revision})` : ''}.`,
       });
       await invalidateWorkspace(workspaceId);
     } catch (err) {
@@ -201,13 +201,19 @@ function RoleAndAccess({
   editable: boolean;
   mayChangeRole: boolean;
 }) {
-  const [pendingRole, setPendingRole] = useState<string | null>(null);
+  const [pendingRole, setPendingRole] = useState<WorkspaceRole | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function patch(body: Record<string, unknown>, done: string) {
+  async function patch(
+    body: RequestBodyOf<'/v1/workspaces/{workspaceId}/members/{userId}', 'patch'>,
+    done: string,
+  ) {
     setBusy(true);
     try {
-      await api(`${workspacePath(workspaceId)}/members/${member.userId}`, { method: 'PATCH', body });
+      await api.PATCH('/v1/workspaces/{workspaceId}/members/{userId}', {
+        params: { path: { workspaceId, userId: member.userId } },
+        body,
+      });
       notifications.show({ color: 'green', title: done, message: 'In effect now.' });
       await invalidateWorkspace(workspaceId);
     } catch (err) {
@@ -260,7 +266,7 @@ function RoleAndAccess({
             </Button>
             <Button
               loading={busy}
-              onClick={() => patch({ role: pendingRole, confirmReset: true }, 'Role changed')}
+              onClick={() => pendingRole && patch({ role: pendingRole, confirmReset: true }, 'Role changed')}
             >
               Change role and reset agent permissions
             </Button>
@@ -319,7 +325,7 @@ export function MemberDetail() {
               )}
             </Group>
             <Text c="dimmed" fz="sm">
-              {m.email} · last active {relativeTime(m.lastActivityAt ?? m.lastActiveAt)}
+              {m.email} · last active {relativeTime(m.lastActivityAt)}
             </Text>
           </div>
         </Group>
@@ -349,7 +355,7 @@ export function MemberDetail() {
         <Tabs.List>
           <Tabs.Tab value="permissions">Permissions</Tabs.Tab>
           <Tabs.Tab value="effective">Effective access</Tabs.Tab>
-          <Tabs.Tab value="agents">Agents ({m.role === 'admin' ? 'all' : (m.agents?.length ?? 0)})</Tabs.Tab>
+          <Tabs.Tab value="agents">Agents ({m.role === 'admin' ? 'all' : m.agents.length})</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="permissions" pt="md">
           {m.role === 'admin' ? (
@@ -369,16 +375,16 @@ export function MemberDetail() {
             {m.role === 'admin' || m.agentAccess === 'all' ? (
               <Text fz="sm">Has access to every agent of the workspace.</Text>
             ) : null}
-            {(m.agents ?? []).length === 0 ? (
+            {m.agents.length === 0 ? (
               <Text fz="sm" c="dimmed">
                 Holds no role on any agent.
               </Text>
             ) : (
               <Stack gap="xs">
-                {(m.agents ?? []).map((a) => (
+                {m.agents.map((a) => (
                   <Group key={a.agentId} justify="space-between">
                     <Anchor component={Link} to={`/w/${workspace.id}/agents/${a.agentId}`}>
-                      {a.name ?? a.agentName ?? 'Agent'}
+                      {a.name}
                     </Anchor>
                     <RoleBadge role={a.role} />
                   </Group>
@@ -396,8 +402,8 @@ export function MemberDetail() {
         expected={m.email}
         action="Remove member"
         onConfirm={async (typed) => {
-          await api(`${workspacePath(workspace.id)}/members/${m.userId}`, {
-            method: 'DELETE',
+          await api.DELETE('/v1/workspaces/{workspaceId}/members/{userId}', {
+            params: { path: { workspaceId: workspace.id, userId: m.userId } },
             body: { confirm: typed },
           });
           await invalidateWorkspace(workspace.id);

@@ -1,12 +1,13 @@
 import {
   AREAS,
+  areaOf,
   CATALOG_LABELS,
+  isPermission,
   type Level,
   type Matrix,
   NAMED_POLICIES,
   NAMED_POLICY_CAPS,
   type NamedPolicy,
-  type Permission,
   permissionsOf,
   toMatrixInput,
 } from '@atrium/policy';
@@ -34,17 +35,9 @@ import { IconCopy, IconEye, IconHistory, IconPencil, IconPlus, IconTrash } from 
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { api, errorMessage, fieldError } from '../../api/client';
-import {
-  invalidateWorkspace,
-  isBuiltin,
-  useAgents,
-  usePolicies,
-  usePresets,
-  usePresetVersions,
-  workspacePath,
-} from '../../api/hooks';
-import type { GenericCap, PresetView } from '../../api/types';
+import { api, errorMessage, fieldError, type RequestBodyOf } from '../../api/client';
+import { invalidateWorkspace, useAgents, usePolicies, usePresets, usePresetVersions } from '../../api/hooks';
+import type { PresetView } from '../../api/types';
 import { AccessSummary } from '../../components/AccessSummary';
 import { LEVEL_LABEL, LevelBadge } from '../../components/badges';
 import { ConfirmTyped } from '../../components/ConfirmTyped';
@@ -78,25 +71,34 @@ const PERMISSION_OPTIONS = AREAS.map((area) => ({
   })),
 }));
 
+/** An item's label (`Build · Knowledge`), or the name itself when the catalog does not know it. */
+function permissionLabel(p: string): string {
+  if (!isPermission(p)) return p;
+  return `${CATALOG_LABELS.areas[areaOf(p)].label} · ${CATALOG_LABELS.items[p].label}`;
+}
+
+/** One cap as PUT …/policies takes it. */
+type CapInput = RequestBodyOf<'/v1/workspaces/{workspaceId}/policies', 'put'>['caps'][number];
+
 /** Policies (docs/rules.md §3): named policies and generic caps that bind everyone but workspace admins. */
 function PoliciesPanel({ workspaceId, editable }: { workspaceId: string; editable: boolean }) {
   const policies = usePolicies(workspaceId);
   const agents = useAgents(workspaceId);
   const [busy, setBusy] = useState(false);
   const [perm, setPerm] = useState<string | null>(null);
-  const [maxLevel, setMaxLevel] = useState<string>('read');
+  const [maxLevel, setMaxLevel] = useState<Level>('read');
   const [agentId, setAgentId] = useState<string>('');
 
   if (policies.isPending) return <Skeleton h={200} />;
   if (policies.error) return <ErrorAlert error={policies.error} onRetry={() => policies.refetch()} />;
   const named = enabledPolicies(policies.data);
-  const caps = policies.data.caps ?? [];
+  const caps = policies.data.caps;
 
-  async function save(nextNamed: NamedPolicy[], nextCaps: GenericCap[], what: string) {
+  async function save(nextNamed: NamedPolicy[], nextCaps: CapInput[], what: string) {
     setBusy(true);
     try {
-      const res = await api<{ revision?: number }>(`${workspacePath(workspaceId)}/policies`, {
-        method: 'PUT',
+      const res = await api.PUT('/v1/workspaces/{workspaceId}/policies', {
+        params: { path: { workspaceId } },
         body: {
           named: nextNamed,
           caps: nextCaps.map((c) => ({
@@ -109,7 +111,7 @@ function PoliciesPanel({ workspaceId, editable }: { workspaceId: string; editabl
       notifications.show({
         color: 'green',
         title: what,
-        message: `In effect now for everyone but admins${res?.revision !== undefined ? ` (revision ${res.revision})` : ''}.`,
+        message: `In effect now for everyone but admins (revision ${res.revision}).`,
       });
       await invalidateWorkspace(workspaceId);
     } catch (err) {
@@ -166,15 +168,9 @@ function PoliciesPanel({ workspaceId, editable }: { workspaceId: string; editabl
           </Table.Thead>
           <Table.Tbody>
             {caps.map((c, i) => (
-              <Table.Tr key={c.id ?? `${c.permission}:${c.agentId ?? ''}:${i}`} data-cap={c.permission}>
+              <Table.Tr key={c.id} data-cap={c.permission}>
                 <Table.Td>
-                  <Text fz="sm">
-                    {
-                      CATALOG_LABELS.areas[c.permission.split('.')[0] as keyof typeof CATALOG_LABELS.areas]
-                        ?.label
-                    }{' '}
-                    · {CATALOG_LABELS.items[c.permission]?.label ?? c.permission}
-                  </Text>
+                  <Text fz="sm">{permissionLabel(c.permission)}</Text>
                 </Table.Td>
                 <Table.Td>
                   <LevelBadge level={c.maxLevel} />
@@ -250,10 +246,7 @@ function PoliciesPanel({ workspaceId, editable }: { workspaceId: string; editabl
               perm &&
               save(
                 named,
-                [
-                  ...caps,
-                  { permission: perm as Permission, maxLevel: maxLevel as Level, agentId: agentId || null },
-                ],
+                [...caps, { permission: perm, maxLevel, agentId: agentId || null }],
                 'Cap added',
               ).then(() => setPerm(null))
             }
@@ -296,12 +289,13 @@ function PresetEditor({
     setError(null);
     try {
       const body = { name: name.trim(), description, matrix: toMatrixInput(matrix) };
-      const res = await api<{ revision?: number; linked?: { members: number } }>(
-        preset
-          ? `${workspacePath(workspaceId)}/presets/${preset.id}`
-          : `${workspacePath(workspaceId)}/presets`,
-        { method: preset ? 'PATCH' : 'POST', body },
-      );
+      if (preset)
+        await api.PATCH('/v1/workspaces/{workspaceId}/presets/{id}', {
+          params: { path: { workspaceId, id: preset.id } },
+          body,
+        });
+      else
+        await api.POST('/v1/workspaces/{workspaceId}/presets', { params: { path: { workspaceId } }, body });
       notifications.show({
         color: 'green',
         title: preset ? `${name} saved as a new version` : `${name} created`,
@@ -310,7 +304,6 @@ function PresetEditor({
           : 'Link members to it from the Users tab.',
       });
       await invalidateWorkspace(workspaceId);
-      void res;
       onClose();
     } catch (err) {
       setError(err);
@@ -359,11 +352,6 @@ function PresetEditor({
   );
 }
 
-interface Comparison {
-  changes: Array<{ permission: Permission; before: Level; after: Level }>;
-  name?: { before: string; after: string };
-}
-
 function VersionsDialog({
   workspaceId,
   preset,
@@ -375,13 +363,15 @@ function VersionsDialog({
 }) {
   const versions = usePresetVersions(workspaceId, preset.id);
   const list = versions.data ?? [];
-  const latest = preset.version ?? list[0]?.version ?? 1;
+  const latest = preset.version;
   const [from, setFrom] = useState<string | null>(latest > 1 ? String(latest - 1) : null);
   const [to, setTo] = useState<string | null>(String(latest));
   const compare = useQuery({
     queryKey: ['ws', workspaceId, 'preset', preset.id, 'compare', from, to],
     queryFn: () =>
-      api<Comparison>(`${workspacePath(workspaceId)}/presets/${preset.id}/compare`, { query: { from, to } }),
+      api.GET('/v1/workspaces/{workspaceId}/presets/{id}/compare', {
+        params: { path: { workspaceId, id: preset.id }, query: { from: Number(from), to: Number(to) } },
+      }),
     enabled: from !== null && to !== null && from !== to,
   });
   const options = list.map((v) => ({
@@ -409,7 +399,7 @@ function VersionsDialog({
         {compare.error && <ErrorAlert error={compare.error} />}
         {compare.data && (
           <>
-            {compare.data.name && compare.data.name.before !== compare.data.name.after && (
+            {compare.data.name.before !== compare.data.name.after && (
               <Text fz="sm">
                 Renamed from <b>{compare.data.name.before}</b> to <b>{compare.data.name.after}</b>.
               </Text>
@@ -431,7 +421,11 @@ function VersionsDialog({
                   {compare.data.changes.map((c) => (
                     <Table.Tr key={c.permission}>
                       <Table.Td>
-                        <Text fz="sm">{CATALOG_LABELS.items[c.permission]?.label ?? c.permission}</Text>
+                        <Text fz="sm">
+                          {isPermission(c.permission)
+                            ? CATALOG_LABELS.items[c.permission].label
+                            : c.permission}
+                        </Text>
                         <Text fz="xs" c="dimmed">
                           {c.permission}
                         </Text>
@@ -465,8 +459,8 @@ function PresetsPanel({ workspaceId, editable }: { workspaceId: string; editable
   const [deleting, setDeleting] = useState<PresetView | null>(null);
   if (presets.isPending) return <Skeleton h={200} />;
   if (presets.error) return <ErrorAlert error={presets.error} onRetry={() => presets.refetch()} />;
-  const custom = presets.data.filter((p) => !isBuiltin(p));
-  const builtin = presets.data.filter(isBuiltin);
+  const custom = presets.data.filter((p) => !p.builtin);
+  const builtin = presets.data.filter((p) => p.builtin);
 
   const row = (p: PresetView) => (
     <Table.Tr key={p.id} data-preset={p.id}>
@@ -475,7 +469,7 @@ function PresetsPanel({ workspaceId, editable }: { workspaceId: string; editable
           <Text fz="sm" fw={600}>
             {p.name}
           </Text>
-          {!isBuiltin(p) && (
+          {!p.builtin && (
             <Badge size="xs" variant="outline" color="gray">
               v{p.version ?? 1}
             </Badge>
@@ -506,7 +500,7 @@ function PresetsPanel({ workspaceId, editable }: { workspaceId: string; editable
               </ActionIcon>
             </Tooltip>
           )}
-          {!isBuiltin(p) && (
+          {!p.builtin && (
             <Tooltip label="Versions">
               <ActionIcon
                 variant="subtle"
@@ -517,7 +511,7 @@ function PresetsPanel({ workspaceId, editable }: { workspaceId: string; editable
               </ActionIcon>
             </Tooltip>
           )}
-          {editable && !isBuiltin(p) && (
+          {editable && !p.builtin && (
             <>
               <Tooltip label="Edit">
                 <ActionIcon
@@ -629,7 +623,9 @@ function PresetsPanel({ workspaceId, editable }: { workspaceId: string; editable
         action="Delete preset"
         onConfirm={async () => {
           if (!deleting) return;
-          await api(`${workspacePath(workspaceId)}/presets/${deleting.id}`, { method: 'DELETE' });
+          await api.DELETE('/v1/workspaces/{workspaceId}/presets/{id}', {
+            params: { path: { workspaceId, id: deleting.id } },
+          });
           await invalidateWorkspace(workspaceId);
         }}
       />
@@ -665,7 +661,10 @@ function WorkspacePanel() {
             setBusy(true);
             setError(null);
             try {
-              await api(workspacePath(workspace.id), { method: 'PATCH', body: { name: name.trim() } });
+              await api.PATCH('/v1/workspaces/{workspaceId}', {
+                params: { path: { workspaceId: workspace.id } },
+                body: { name: name.trim() },
+              });
               await invalidateWorkspace(workspace.id);
               notifications.show({ color: 'green', title: 'Workspace renamed', message: name.trim() });
             } catch (err) {
@@ -690,7 +689,10 @@ function WorkspacePanel() {
         expected={workspace.name}
         action="Delete workspace"
         onConfirm={async (typed) => {
-          await api(workspacePath(workspace.id), { method: 'DELETE', body: { confirm: typed } });
+          await api.DELETE('/v1/workspaces/{workspaceId}', {
+            params: { path: { workspaceId: workspace.id } },
+            body: { confirm: typed },
+          });
           await invalidateWorkspace(workspace.id);
           navigate('/');
         }}

@@ -31,16 +31,9 @@ import {
 } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { api, errorMessage } from '../../api/client';
-import {
-  invalidateWorkspace,
-  useAgents,
-  useInvitations,
-  useMembers,
-  usePresets,
-  workspacePath,
-} from '../../api/hooks';
-import type { Invitation, Member } from '../../api/types';
+import { api, apiUrl, errorMessage } from '../../api/client';
+import { invalidateWorkspace, useAgents, useInvitations, useMembers, usePresets } from '../../api/hooks';
+import type { Invitation, Member, WorkspaceRole } from '../../api/types';
 import { AccessSummary } from '../../components/AccessSummary';
 import { RoleBadge } from '../../components/badges';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -51,10 +44,6 @@ import { BulkEditDialog } from './BulkEditDialog';
 import { InviteDialog } from './InviteDialog';
 import { presetMatrix, presetName } from './presetOptions';
 import { useWorkspaceContext } from './WorkspaceLayout';
-
-function agentName(a: { name?: string; agentName?: string; agentId: string }) {
-  return a.name ?? a.agentName ?? 'Agent';
-}
 
 function MembersTable({
   members,
@@ -181,12 +170,17 @@ function MembersTable({
                   <Group gap={4}>
                     {agents.slice(0, 2).map((a) => (
                       <Badge key={a.agentId} variant="light" color="gray" tt="none">
-                        {agentName(a)}
+                        {a.name}
                         {a.role === 'agent_admin' ? ' · admin' : ''}
                       </Badge>
                     ))}
                     {agents.length > 2 && (
-                      <Tooltip label={agents.slice(2).map(agentName).join(', ')}>
+                      <Tooltip
+                        label={agents
+                          .slice(2)
+                          .map((a) => a.name)
+                          .join(', ')}
+                      >
                         <Badge variant="outline" color="gray">
                           +{agents.length - 2}
                         </Badge>
@@ -196,12 +190,9 @@ function MembersTable({
                 )}
               </Table.Td>
               <Table.Td>
-                <Tooltip
-                  label={dateTime(m.lastActivityAt ?? m.lastActiveAt)}
-                  disabled={!(m.lastActivityAt ?? m.lastActiveAt)}
-                >
-                  <Text fz="sm" c={(m.lastActivityAt ?? m.lastActiveAt) ? undefined : 'dimmed'}>
-                    {relativeTime(m.lastActivityAt ?? m.lastActiveAt)}
+                <Tooltip label={dateTime(m.lastActivityAt)} disabled={!m.lastActivityAt}>
+                  <Text fz="sm" c={m.lastActivityAt ? undefined : 'dimmed'}>
+                    {relativeTime(m.lastActivityAt)}
                   </Text>
                 </Tooltip>
               </Table.Td>
@@ -214,8 +205,7 @@ function MembersTable({
 }
 
 function invitationTarget(inv: Invitation, agentNames: Map<string, string>): string {
-  const agents = inv.agents ?? [];
-  if (agents.length > 0) return agents.map((a) => a.name ?? agentNames.get(a.agentId) ?? 'Agent').join(', ');
+  if (inv.agents.length > 0) return inv.agents.map((a) => agentNames.get(a.agentId) ?? 'Agent').join(', ');
   return inv.role === 'admin' ? 'Workspace (admin)' : 'Workspace';
 }
 
@@ -228,9 +218,10 @@ function PendingInvitations({ workspaceId }: { workspaceId: string }) {
   async function act(inv: Invitation, action: 'resend' | 'revoke') {
     setBusy(inv.id);
     try {
+      const params = { path: { workspaceId, id: inv.id } };
       if (action === 'resend')
-        await api(`${workspacePath(workspaceId)}/invitations/${inv.id}/resend`, { method: 'POST' });
-      else await api(`${workspacePath(workspaceId)}/invitations/${inv.id}`, { method: 'DELETE' });
+        await api.POST('/v1/workspaces/{workspaceId}/invitations/{id}/resend', { params });
+      else await api.DELETE('/v1/workspaces/{workspaceId}/invitations/{id}', { params });
       notifications.show({
         color: 'green',
         title: action === 'resend' ? 'Invitation sent again' : 'Invitation revoked',
@@ -338,7 +329,7 @@ export function UsersTab() {
   const { workspace, can } = ctx;
   useDocumentTitle('Users', workspace.name);
   const [q, setQ] = useState('');
-  const [role, setRole] = useState<string | null>(null);
+  const [role, setRole] = useState<WorkspaceRole | null>(null);
   const [debounced] = useDebouncedValue(q.trim(), 250);
   const members = useMembers(workspace.id, { q: debounced || undefined, role: role ?? undefined });
   const [inviting, setInviting] = useState(false);
@@ -381,7 +372,9 @@ export function UsersTab() {
           {isAdmin && (
             <Button
               component="a"
-              href={`${workspacePath(workspace.id)}/members/export.csv`}
+              href={apiUrl('/v1/workspaces/{workspaceId}/members/export.csv', {
+                path: { workspaceId: workspace.id },
+              })}
               download
               variant="default"
               leftSection={<IconDownload size={16} />}

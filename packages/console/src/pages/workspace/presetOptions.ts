@@ -1,15 +1,14 @@
-import { BUILTIN_PRESET_VIEWS, isBuiltin } from '../../api/hooks';
-import type { PresetView } from '../../api/types';
+import { BUILTIN_PRESET_VIEWS, type PresetChoice } from '../../api/hooks';
 
 /**
  * Select options for a preset picker, grouped into built-in and custom
  * presets; values are `preset:<id>`. Falls back to the built-ins of
  * @atrium/policy while the workspace's list loads.
  */
-export function presetOptions(presets: PresetView[]) {
+export function presetOptions(presets: PresetChoice[]) {
   const list = presets.length ? presets : BUILTIN_PRESET_VIEWS;
-  const builtin = list.filter(isBuiltin);
-  const custom = list.filter((p) => !isBuiltin(p));
+  const builtin = list.filter((p) => p.builtin);
+  const custom = list.filter((p) => !p.builtin);
   return [
     ...(custom.length
       ? [{ group: 'Custom presets', items: custom.map((p) => ({ value: `preset:${p.id}`, label: p.name })) }]
@@ -19,7 +18,10 @@ export function presetOptions(presets: PresetView[]) {
 }
 
 /** The display name of a preset id (built-in or custom). */
-export function presetName(presets: PresetView[] | undefined, id: string | null | undefined): string | null {
+export function presetName(
+  presets: PresetChoice[] | undefined,
+  id: string | null | undefined,
+): string | null {
   if (!id) return null;
   return (
     (presets ?? []).find((p) => p.id === id)?.name ??
@@ -29,7 +31,7 @@ export function presetName(presets: PresetView[] | undefined, id: string | null 
 }
 
 /** The matrix of a preset id, when known. */
-export function presetMatrix(presets: PresetView[] | undefined, id: string | null | undefined) {
+export function presetMatrix(presets: PresetChoice[] | undefined, id: string | null | undefined) {
   if (!id) return null;
   return (
     (presets ?? []).find((p) => p.id === id)?.matrix ??
