@@ -12,7 +12,7 @@ function toMe(res: unknown): Me {
 }
 
 /** The signed-in user, or null when there is no session (401). */
-export async function fetchMe(): Promise<Me | null> {
+async function fetchMe(): Promise<Me | null> {
   if (!hasSessionCookie()) return null;
   try {
     return toMe(await api('/v1/me'));

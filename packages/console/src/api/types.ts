@@ -9,12 +9,12 @@ import type { Capability, Level, Matrix, Permission } from '@atrium/policy';
 
 export type WorkspaceRole = 'admin' | 'member';
 export type AgentRole = 'agent_admin' | 'agent_user';
-export type AgentAccess = 'all' | 'assigned';
+type AgentAccess = 'all' | 'assigned';
 export type AgentPlan = 'starter' | 'pro' | 'enterprise';
 export type AgentStatus = 'approved' | 'pending_approval' | 'rejected';
 
 /** What the caller may do, as the server computed it (ARCHITECTURE convention 5). */
-export type Can = Partial<Record<Capability, boolean>>;
+type Can = Partial<Record<Capability, boolean>>;
 
 export interface Me {
   id: string;
@@ -35,7 +35,7 @@ export interface Workspace {
   can: Can;
 }
 
-export interface MemberAgent {
+interface MemberAgent {
   agentId: string;
   name?: string;
   agentName?: string;

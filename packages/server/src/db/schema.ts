@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /**
  * The database as kysely sees it. One interface per table, named after the
@@ -10,7 +10,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 /** jsonb columns: written as JSON text or objects, read back parsed. */
-export type Json<T> = ColumnType<T, T | string, T | string>;
+type Json<T> = ColumnType<T, T | string, T | string>;
 type NullableJson<T> = ColumnType<T | null, T | string | null | undefined, T | string | null>;
 
 export type WorkspaceRoleColumn = 'admin' | 'member';
@@ -20,7 +20,7 @@ export type AgentStatus = 'approved' | 'pending_approval' | 'rejected';
 /** Per-item matrix as stored: `{ "build.knowledge": "edit" }` (absent = none). */
 export type MatrixJson = Record<string, 'none' | 'read' | 'edit'>;
 
-export interface UsersTable {
+interface UsersTable {
   id: Generated<string>;
   /** Trimmed and lower-cased; unique. */
   email: string;
@@ -34,7 +34,7 @@ export interface UsersTable {
   updated_at: Timestamp;
 }
 
-export interface WorkspacesTable {
+interface WorkspacesTable {
   id: Generated<string>;
   name: string;
   /** Bumped in the same transaction as every change to access (SPEC §3). */
@@ -44,7 +44,7 @@ export interface WorkspacesTable {
   updated_at: Timestamp;
 }
 
-export interface WorkspaceMembersTable {
+interface WorkspaceMembersTable {
   workspace_id: string;
   user_id: string;
   role: WorkspaceRoleColumn;
@@ -55,7 +55,7 @@ export interface WorkspaceMembersTable {
   updated_at: Timestamp;
 }
 
-export interface AgentsTable {
+interface AgentsTable {
   id: Generated<string>;
   workspace_id: string;
   name: string;
@@ -68,7 +68,7 @@ export interface AgentsTable {
   updated_at: Timestamp;
 }
 
-export interface AgentMembersTable {
+interface AgentMembersTable {
   agent_id: string;
   workspace_id: string;
   user_id: string;
@@ -79,7 +79,7 @@ export interface AgentMembersTable {
   updated_at: Timestamp;
 }
 
-export interface PresetsTable {
+interface PresetsTable {
   id: Generated<string>;
   workspace_id: string;
   name: string;
@@ -92,7 +92,7 @@ export interface PresetsTable {
 }
 
 /** Every version of a custom preset is kept so two can be compared (SPEC §2). */
-export interface PresetVersionsTable {
+interface PresetVersionsTable {
   preset_id: string;
   workspace_id: string;
   version: number;
@@ -103,14 +103,14 @@ export interface PresetVersionsTable {
   created_at: Timestamp;
 }
 
-export interface WorkspacePoliciesTable {
+interface WorkspacePoliciesTable {
   workspace_id: string;
   /** Named policies switched on: embedding_disabled, conversations_hidden, security_enforced. */
   named: Json<string[]>;
   updated_at: Timestamp;
 }
 
-export interface PolicyCapsTable {
+interface PolicyCapsTable {
   id: Generated<string>;
   workspace_id: string;
   permission: string;
@@ -119,7 +119,7 @@ export interface PolicyCapsTable {
   created_at: Timestamp;
 }
 
-export interface ApiKeysTable {
+interface ApiKeysTable {
   id: Generated<string>;
   workspace_id: string;
   name: string;
@@ -141,7 +141,7 @@ export interface ApiKeysTable {
 export type ActorType = 'user' | 'api_key' | 'system';
 
 /** Append-only (a trigger refuses UPDATE and DELETE) and hash-chained per workspace. */
-export interface ActivityLogTable {
+interface ActivityLogTable {
   id: Generated<string>;
   /** Null for account-level events (sign-in, password change) outside any workspace. */
   workspace_id: string | null;
@@ -165,7 +165,7 @@ export interface ActivityLogTable {
 }
 
 /** Transactional outbox for email: written with the change, delivered by the mail worker. */
-export interface OutboxTable {
+interface OutboxTable {
   id: Generated<string>;
   idempotency_key: string;
   to_address: string;
@@ -183,7 +183,7 @@ export interface OutboxTable {
 }
 
 /** A signed-in browser (issue 4). The cookie holds the token; only its SHA-256 is stored. */
-export interface SessionsTable {
+interface SessionsTable {
   id: Generated<string>;
   user_id: string;
   token_hash: string;
@@ -198,7 +198,7 @@ export interface SessionsTable {
 }
 
 /** Single-use emailed link tokens (verification, password reset), stored hashed. */
-export interface EmailTokensTable {
+interface EmailTokensTable {
   id: Generated<string>;
   user_id: string;
   purpose: 'verify_email' | 'reset_password';
@@ -211,7 +211,7 @@ export interface EmailTokensTable {
 }
 
 /** An OpenID Connect identity (issuer + subject) linked to an account. */
-export interface OidcIdentitiesTable {
+interface OidcIdentitiesTable {
   issuer: string;
   subject: string;
   user_id: string;
@@ -221,7 +221,7 @@ export interface OidcIdentitiesTable {
 }
 
 /** An SSO sign-in in progress: PKCE verifier and nonce, keyed by the state's hash. */
-export interface SsoFlowsTable {
+interface SsoFlowsTable {
   state_hash: string;
   code_verifier: string;
   nonce: string;
@@ -231,7 +231,7 @@ export interface SsoFlowsTable {
 }
 
 /** Failed sign-ins per email address in the current window (per-account limit). */
-export interface SignInFailuresTable {
+interface SignInFailuresTable {
   email: string;
   failures: Generated<number>;
   window_started_at: Timestamp;
@@ -246,7 +246,7 @@ export interface InvitationAgentJson {
 }
 
 /** Invitations to a workspace or to chosen agents (migration 0003, SPEC §4). */
-export interface InvitationsTable {
+interface InvitationsTable {
   id: Generated<string>;
   workspace_id: string;
   /** Trimmed and lower-cased. */
@@ -272,7 +272,7 @@ export interface InvitationsTable {
 }
 
 /** Per-workspace activity-log settings (migration 0004). */
-export interface ActivitySettingsTable {
+interface ActivitySettingsTable {
   workspace_id: string;
   /** Entries older than this many days are purged; null keeps them forever. */
   retention_days: number | null;
@@ -280,7 +280,7 @@ export interface ActivitySettingsTable {
 }
 
 /** Where a chain starts after a purge: seq and hash of the last purged entry. Insert-only. */
-export interface ActivityCheckpointsTable {
+interface ActivityCheckpointsTable {
   id: Generated<number>;
   workspace_id: string | null;
   seq: number;
@@ -290,7 +290,7 @@ export interface ActivityCheckpointsTable {
 }
 
 /** Per-agent settings (migration 0005): persona, widget branding, privacy. */
-export interface AgentSettingsTable {
+interface AgentSettingsTable {
   agent_id: string;
   workspace_id: string;
   persona: Generated<string>;
@@ -301,7 +301,7 @@ export interface AgentSettingsTable {
   updated_at: Timestamp;
 }
 
-export interface DataSourcesTable {
+interface DataSourcesTable {
   id: Generated<string>;
   workspace_id: string;
   agent_id: string;
@@ -321,7 +321,7 @@ export interface TranscriptMessageJson {
   at?: string;
 }
 
-export interface ConversationsTable {
+interface ConversationsTable {
   id: Generated<string>;
   workspace_id: string;
   agent_id: string;
@@ -335,7 +335,7 @@ export interface ConversationsTable {
   created_at: Timestamp;
 }
 
-export interface FeedbackTable {
+interface FeedbackTable {
   id: Generated<string>;
   workspace_id: string;
   agent_id: string;
@@ -350,7 +350,7 @@ export interface FeedbackTable {
   created_at: Timestamp;
 }
 
-export interface ShareLinksTable {
+interface ShareLinksTable {
   id: Generated<string>;
   workspace_id: string;
   agent_id: string;
@@ -363,7 +363,7 @@ export interface ShareLinksTable {
   updated_at: Timestamp;
 }
 
-export interface BillingProfilesTable {
+interface BillingProfilesTable {
   workspace_id: string;
   org_name: string;
   invoice_emails: Json<string[]>;
@@ -372,7 +372,7 @@ export interface BillingProfilesTable {
 }
 
 /** A tokenized card: never the number, only what a receipt shows plus the provider's token. */
-export interface PaymentMethodsTable {
+interface PaymentMethodsTable {
   id: Generated<string>;
   workspace_id: string;
   provider: string;
@@ -387,7 +387,7 @@ export interface PaymentMethodsTable {
   created_at: Timestamp;
 }
 
-export interface SubscriptionsTable {
+interface SubscriptionsTable {
   id: Generated<string>;
   workspace_id: string;
   agent_id: string;
@@ -398,7 +398,7 @@ export interface SubscriptionsTable {
   updated_at: Timestamp;
 }
 
-export interface InvoicesTable {
+interface InvoicesTable {
   id: Generated<string>;
   workspace_id: string;
   number: string;
@@ -415,7 +415,7 @@ export interface InvoicesTable {
   paid_at: NullableTimestamp;
 }
 
-export interface InvoiceLinesTable {
+interface InvoiceLinesTable {
   id: Generated<string>;
   invoice_id: string;
   workspace_id: string;
@@ -427,7 +427,7 @@ export interface InvoiceLinesTable {
   amount_cents: ColumnType<string | number, number, number>;
 }
 
-export interface TicketsTable {
+interface TicketsTable {
   id: Generated<string>;
   workspace_id: string;
   subject: string;
@@ -439,7 +439,7 @@ export interface TicketsTable {
   updated_at: Timestamp;
 }
 
-export interface TicketCommentsTable {
+interface TicketCommentsTable {
   id: Generated<string>;
   ticket_id: string;
   workspace_id: string;
@@ -485,12 +485,5 @@ export interface DB {
 }
 
 export type User = Selectable<UsersTable>;
-export type NewUser = Insertable<UsersTable>;
-export type UserUpdate = Updateable<UsersTable>;
-export type Workspace = Selectable<WorkspacesTable>;
-export type WorkspaceMember = Selectable<WorkspaceMembersTable>;
-export type Agent = Selectable<AgentsTable>;
-export type AgentMember = Selectable<AgentMembersTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
 export type ActivityEntry = Selectable<ActivityLogTable>;
-export type Session = Selectable<SessionsTable>;
