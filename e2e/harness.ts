@@ -7,10 +7,10 @@ import { buildApp } from '../packages/server/src/app';
 import { type Config, testConfig } from '../packages/server/src/config';
 
 /** Where screenshots go (gitignored); the best are copied to docs/screenshots by hand. */
-export const ARTIFACTS = path.resolve(import.meta.dirname, 'artifacts');
+const ARTIFACTS = path.resolve(import.meta.dirname, 'artifacts');
 
 /** Debian's Chromium, never a downloaded browser (no network here: ARCHITECTURE, issue 8). */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -27,7 +27,7 @@ import {
 } from '@atrium/policy';
 import { type Enforcer, newEnforcer, newModelFromString, StringAdapter } from 'casbin';
 
-export const CASBIN_MODEL = `
+const CASBIN_MODEL = `
 [request_definition]
 r = sub, dom, obj, act
 

@@ -42,7 +42,7 @@ export interface DatasetOptions {
   customPresetsPerWorkspace: number;
 }
 
-export const DEFAULT_OPTIONS: DatasetOptions = {
+const DEFAULT_OPTIONS: DatasetOptions = {
   seed: 20240611,
   workspaces: 100,
   agentsPerWorkspace: 20,

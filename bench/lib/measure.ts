@@ -1,7 +1,7 @@
 /** Small measurement helpers for in-process benchmarks. */
 
 /** Bytes held by the JS heap plus ArrayBuffer backing stores (typed arrays live there). */
-export function usedBytes(): number {
+function usedBytes(): number {
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 
 /** What the test OpenID provider says about an account. */
-export interface TestAccountClaims {
+interface TestAccountClaims {
   email?: string;
   email_verified?: boolean;
   name?: string;

@@ -356,8 +356,10 @@ describe('the route table', () => {
           ...(body !== undefined && r.method !== 'GET' ? { payload: body as object } : {}),
         });
         calls++;
-        // A 404 from the router (no such route) would prove nothing: it must come from the guard or handler.
-        if (res.statusCode !== 404 || String(json(res).detail ?? '').startsWith('No route')) {
+        // A 404 from the router ("No route …") would prove nothing: it must be the guard's or the
+        // handler's not_found for a resource ("No such workspace", "No such agent", …).
+        const problem: Record<string, unknown> = res.statusCode === 404 ? json(res) : {};
+        if (problem.code !== 'not_found' || !/^No such \w/.test(String(problem.detail ?? ''))) {
           failures.push(
             `${r.method} ${r.url} with ${JSON.stringify(values)} → ${res.statusCode} ${res.body.slice(0, 200)}`,
           );

@@ -22,17 +22,22 @@ const ctx = useTestApp();
 
 type Level = 'none' | 'read' | 'edit';
 
-/** What the check API answers for `who` about themselves (members may check themselves). */
+/**
+ * What the check API answers `asker` about `who` (by default `who` about
+ * themselves: members may check themselves). Always a 200: someone who may
+ * not ask is a test of its own ({@link expectHidden}), never read as "none".
+ */
 async function level(
   who: TestUser,
   workspaceId: string,
   permission: string,
   agentId: string | null = null,
   atLeastRevision?: number,
+  asker: TestUser = who,
 ): Promise<Level> {
   const res = await as(
     ctx.app,
-    who,
+    asker,
   )({
     method: 'POST',
     url: '/v1/check',
@@ -45,9 +50,27 @@ async function level(
       ...(atLeastRevision ? { atLeastRevision } : {}),
     },
   });
-  if (res.statusCode === 404) return 'none';
   expect(res.statusCode, res.body).toBe(200);
   return json<{ level: Level }>(res).level;
+}
+
+/** `who` asks about themselves in a workspace they are not in: 404, exactly like a workspace that does not exist. */
+async function expectHidden(who: TestUser, workspaceId: string, permission: string): Promise<void> {
+  const res = await as(
+    ctx.app,
+    who,
+  )({
+    method: 'POST',
+    url: '/v1/check',
+    payload: { workspaceId, subject: { userId: who.id }, permission, level: 'read' },
+  });
+  expectNotFound(res, 'workspace');
+}
+
+/** A 404 from the guard or the handler (not the router's "No route"): the resource is hidden or absent. */
+function expectNotFound(res: LightMyRequestResponse, what: 'workspace' | 'agent'): void {
+  expect(res.statusCode, res.body).toBe(404);
+  expect(json(res)).toMatchObject({ code: 'not_found', detail: `No such ${what}` });
 }
 
 function code(res: LightMyRequestResponse): string {
@@ -311,20 +334,22 @@ describe('docs/rules.md §2 — capabilities of agents', () => {
     const m = await addMember(ctx.app, admin, ws.id);
     const res = await as(ctx.app, m)({ method: 'POST', url: `/v1/workspaces/${ws.id}/leave` });
     expect(res.statusCode).toBe(200);
-    expect((await as(ctx.app, m)({ method: 'GET', url: `/v1/workspaces/${ws.id}` })).statusCode).toBe(404);
+    expectNotFound(await as(ctx.app, m)({ method: 'GET', url: `/v1/workspaces/${ws.id}` }), 'workspace');
   });
 });
 
 describe('docs/rules.md §3 — the decision', () => {
   it("a non-member gets none and the workspace's resources answer 404", async () => {
-    const { ws } = await setup();
+    const { admin, ws } = await setup();
     const stranger = await createUser(ctx.app);
     const s = as(ctx.app, stranger);
-    expect((await s({ method: 'GET', url: `/v1/workspaces/${ws.id}/members` })).statusCode).toBe(404);
-    expect(
-      (await s({ method: 'PATCH', url: `/v1/workspaces/${ws.id}`, payload: { name: 'x' } })).statusCode,
-    ).toBe(404);
-    expect(await level(stranger, ws.id, 'build.knowledge')).toBe('none');
+    expectNotFound(await s({ method: 'GET', url: `/v1/workspaces/${ws.id}/members` }), 'workspace');
+    expectNotFound(
+      await s({ method: 'PATCH', url: `/v1/workspaces/${ws.id}`, payload: { name: 'x' } }),
+      'workspace',
+    );
+    await expectHidden(stranger, ws.id, 'build.knowledge');
+    expect(await level(stranger, ws.id, 'build.knowledge', null, undefined, admin)).toBe('none');
   });
 
   it('a workspace admin has edit on everything and policies do not cap admins', async () => {
@@ -371,9 +396,7 @@ describe('docs/rules.md §3 — the decision', () => {
     expect(
       json<{ agents: unknown[] }>(await asM({ method: 'GET', url: `/v1/workspaces/${ws.id}/agents` })).agents,
     ).toEqual([]);
-    expect((await asM({ method: 'GET', url: `/v1/workspaces/${ws.id}/agents/${agent.id}` })).statusCode).toBe(
-      404,
-    );
+    expectNotFound(await asM({ method: 'GET', url: `/v1/workspaces/${ws.id}/agents/${agent.id}` }), 'agent');
     await asAdmin({
       method: 'PATCH',
       url: `/v1/workspaces/${ws.id}/members/${m.id}`,
@@ -452,15 +475,16 @@ describe('docs/rules.md §3 — the decision', () => {
     const a = await setup();
     const b = await setup();
     const foreign = await createAgent(ctx.app, b.admin, b.ws.id);
-    expect(
-      (await a.asAdmin({ method: 'GET', url: `/v1/workspaces/${a.ws.id}/agents/${foreign.id}` })).statusCode,
-    ).toBe(404);
+    expectNotFound(
+      await a.asAdmin({ method: 'GET', url: `/v1/workspaces/${a.ws.id}/agents/${foreign.id}` }),
+      'agent',
+    );
     const cap = await a.asAdmin({
       method: 'PUT',
       url: `/v1/workspaces/${a.ws.id}/policies`,
       payload: { named: [], caps: [{ permission: 'build.tools', maxLevel: 'read', agentId: foreign.id }] },
     });
-    expect(cap.statusCode).toBe(404);
+    expectNotFound(cap, 'agent');
     expect(await level(a.admin, a.ws.id, 'build.knowledge', foreign.id)).toBe('none');
   });
 
@@ -490,8 +514,9 @@ describe('docs/rules.md §3 — the decision', () => {
       payload: { confirm: m.email },
     });
     expect(res.statusCode, res.body).toBe(200);
-    expect((await asM({ method: 'GET', url: `/v1/workspaces/${ws.id}/members` })).statusCode).toBe(404);
-    expect(await level(m, ws.id, 'build.knowledge')).toBe('none');
+    expectNotFound(await asM({ method: 'GET', url: `/v1/workspaces/${ws.id}/members` }), 'workspace');
+    await expectHidden(m, ws.id, 'build.knowledge');
+    expect(await level(m, ws.id, 'build.knowledge', null, undefined, admin)).toBe('none');
   });
 });
 

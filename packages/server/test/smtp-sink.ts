@@ -78,7 +78,7 @@ function collect(headers: Map<string, string>, body: string, out: { text: string
 }
 
 /** Decodes a raw RFC 5322 message enough for tests: headers, subject, text and HTML parts. */
-export function parseMail(raw: string, from: string, to: string[]): ReceivedMail {
+function parseMail(raw: string, from: string, to: string[]): ReceivedMail {
   const { headers, body } = splitEntity(raw);
   const out = { text: '', html: '' };
   collect(headers, body, out);

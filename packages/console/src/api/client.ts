@@ -68,7 +68,7 @@ export function hasSessionCookie(): boolean {
 }
 
 /** The CSRF token for the current session: a JS-readable cookie if the server sets one, else the stored one. */
-export function csrfToken(): string | null {
+function csrfToken(): string | null {
   const fromCookie = readCookie(CSRF_COOKIE);
   if (fromCookie) return fromCookie;
   try {
@@ -252,7 +252,7 @@ export function errorMessage(err: unknown): string {
 }
 
 /** `/body/email` → `email`, for showing validation errors next to fields. */
-export function fieldName(path: string): string {
+function fieldName(path: string): string {
   return path.replace(/^\/(body|query|params)\/?/, '').replace(/\//g, '.') || 'request';
 }
 

@@ -25,7 +25,7 @@ const REASONS: Record<string, string> = {
 };
 
 /** One grant in words: "Preset Knowledge editor → Edit". */
-export function grantText(
+function grantText(
   g: GrantContributionView,
   names: { preset: (id: string) => string; agent: (id: string) => string },
 ): string {

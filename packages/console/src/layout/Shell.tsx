@@ -29,7 +29,7 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * then (404 in production). Asked only on loopback hosts, so a production
  * console never logs the probe's 404 in the browser console.
  */
-export function useDevMode(): boolean {
+function useDevMode(): boolean {
   const q = useQuery({
     enabled: LOCAL_HOSTS.has(window.location.hostname),
     queryKey: ['dev-mailbox-probe'],

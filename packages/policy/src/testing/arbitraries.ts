@@ -15,15 +15,15 @@ export const KEY_POOL = ['k0', 'k1', 'k2'] as const;
 export const CUSTOM_PRESET_POOL = ['c0', 'c1'] as const;
 
 /** Every subject a query may name: pool members plus ids that never exist. */
-export const QUERY_SUBJECTS: readonly Subject[] = [
+const QUERY_SUBJECTS: readonly Subject[] = [
   ...[...USER_POOL, 'ghost'].map((userId) => ({ userId })),
   ...[...KEY_POOL, 'k-ghost'].map((apiKeyId) => ({ apiKeyId })),
 ];
 /** Every agent a query may name: workspace-wide, pool agents, and one that never exists. */
-export const QUERY_AGENTS: readonly (string | null)[] = [null, ...AGENT_POOL, 'a-ghost'];
+const QUERY_AGENTS: readonly (string | null)[] = [null, ...AGENT_POOL, 'a-ghost'];
 
 export const levelArb: fc.Arbitrary<Level> = fc.constantFrom(...LEVELS);
-export const permissionArb: fc.Arbitrary<Permission> = fc.constantFrom(...PERMISSIONS);
+const permissionArb: fc.Arbitrary<Permission> = fc.constantFrom(...PERMISSIONS);
 
 export const matrixArb: fc.Arbitrary<Matrix> = fc
   .array(fc.tuple(permissionArb, levelArb), { maxLength: 12 })

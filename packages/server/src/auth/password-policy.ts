@@ -1,9 +1,9 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
 
 /** NIST SP 800-63B §5.1.1.2: at least 8 (we ask 12), no composition rules, a blocklist. */
-export const MIN_PASSWORD_LENGTH = 12;
+const MIN_PASSWORD_LENGTH = 12;
 /** Long enough for any passphrase; bounds the work one request can cause. */
-export const MAX_PASSWORD_LENGTH = 256;
+const MAX_PASSWORD_LENGTH = 256;
 
 /** zxcvbn's common-password list only (its dictionaries, not its scoring). */
 const COMMON = new Set(

@@ -7,7 +7,7 @@ import { randomToken, sha256 } from './tokens';
 /** The HttpOnly cookie holding the opaque session token. */
 export const SESSION_COOKIE = 'atrium_session';
 /** A readable copy of the session's CSRF token (double-submit convenience for the console). */
-export const CSRF_COOKIE = 'atrium_csrf';
+const CSRF_COOKIE = 'atrium_csrf';
 /** The header every cookie-authenticated mutation must carry. */
 export const CSRF_HEADER = 'x-csrf-token';
 

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode, type FieldIssue, problem, toProblem, validationFailed } from '../errors';
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
 /** Maps framework errors (by HTTP status) onto our stable codes. */
 const STATUS_CODES: Record<number, ErrorCode> = {

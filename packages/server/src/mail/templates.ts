@@ -22,12 +22,6 @@ export function escapeHtml(value: string): string {
     .replaceAll("'", '&#39;');
 }
 
-/** Subject lines are one line: strip control characters (no header injection). */
-function oneLine(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-}
-
 function layout(title: string, paragraphs: string[], action?: { label: string; url: string }): string {
   const body = paragraphs.map((p) => `<p>${p}</p>`).join('\n');
   const button = action
@@ -97,9 +91,4 @@ export function passwordChangedTemplate(v: { name: string }): RenderedEmail {
       'The password of your Atrium account was just changed and your other sessions were signed out. If this was not you, reset your password now.',
     ]),
   };
-}
-
-/** Keeps subjects of any template on one line. */
-export function safeSubject(subject: string): string {
-  return oneLine(subject);
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../../test/harness';
 import { type SmtpSink, startSmtpSink } from '../../test/smtp-sink';
@@ -36,11 +37,19 @@ describe('mail worker', () => {
       ? await openDatabase({ kind: 'postgres', url: ctx.testDb.url, poolSize: 2 })
       : null;
     const options = { smtpUrl: sink.url, mailFrom: 'Atrium <no-reply@atrium.localhost>', pollMs: 3_600_000 };
+    // The workers deliver whatever is due, ours and any mail another test of this file left queued.
+    const { due } = await ctx.database.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<string>().as('due'))
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', sql<Date>`now()`)
+      .executeTakeFirstOrThrow();
+    expect(Number(due)).toBeGreaterThanOrEqual(12);
     const a = startMailWorker(ctx.database.db, options);
     const b = startMailWorker(other?.db ?? ctx.database.db, options);
     try {
       const [sentA, sentB] = await Promise.all([a.runOnce(), b.runOnce()]);
-      expect(sentA + sentB).toBe(12);
+      expect(sentA + sentB).toBe(Number(due));
     } finally {
       await a.stop();
       await b.stop();

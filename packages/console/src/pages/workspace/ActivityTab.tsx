@@ -58,7 +58,7 @@ function diffLines(x: unknown): string[] | null {
 }
 
 /** One-line summary of what changed: the per-item diff lines, or the changed fields "k: before → after". */
-export function changeSummary(e: ActivityEntry): string {
+function changeSummary(e: ActivityEntry): string {
   const diff = diffLines(e.after) ?? diffLines(e.before);
   if (diff) return diff.join(', ');
   const a = (e.after && typeof e.after === 'object' ? e.after : {}) as Record<string, unknown>;

@@ -40,7 +40,7 @@ import { NotFoundPage } from '../NotFound';
 import { useWorkspaceContext } from './WorkspaceLayout';
 
 /** Cents as money: 4900 → "$49.00". */
-export function money(cents: number, currency = 'USD'): string {
+function money(cents: number, currency = 'USD'): string {
   return new Intl.NumberFormat('en', { style: 'currency', currency }).format(cents / 100);
 }
 

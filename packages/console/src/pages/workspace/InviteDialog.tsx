@@ -24,7 +24,7 @@ import { presetOptions } from './presetOptions';
 import type { WorkspaceContext } from './WorkspaceLayout';
 
 /** Splits pasted text ("a@x.com, b@y.com; c@z.com") into addresses. */
-export function splitEmails(values: string[]): string[] {
+function splitEmails(values: string[]): string[] {
   const out: string[] = [];
   for (const v of values)
     for (const part of v.split(/[\s,;]+/)) {

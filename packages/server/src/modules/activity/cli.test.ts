@@ -39,6 +39,26 @@ async function workspaceWithEntries(n: number): Promise<string> {
   return ws.id;
 }
 
+/** A superuser's edit behind the app's back (triggers off): breaks the chain at `seq`. */
+async function tamper(workspaceId: string, seq: number): Promise<void> {
+  await ctx.app.db.transaction().execute(async (tx) => {
+    await sql`SET LOCAL session_replication_role = replica`.execute(tx);
+    await sql`UPDATE activity_log SET action = 'thing.undone' WHERE workspace_id = ${workspaceId} AND seq = ${seq}`.execute(
+      tx,
+    );
+  });
+}
+
+async function recordGlobal(): Promise<void> {
+  await ctx.app.db.transaction().execute((tx) =>
+    recordActivity(tx, {
+      workspaceId: null,
+      actor: { type: 'system', id: null, name: 'Atrium' },
+      action: 'auth.probe',
+    }),
+  );
+}
+
 describe('atrium audit verify', () => {
   it('exits 0 and says intact, then exits 1 naming the first bad entry after a superuser edit', async () => {
     const ws = await workspaceWithEntries(3);
@@ -46,12 +66,7 @@ describe('atrium audit verify', () => {
     expect(await auditCommand(['verify', '--workspace', ws], ctx.app.db, ok)).toBe(0);
     expect(ok.lines[0]).toMatch(new RegExp(`workspace ${ws} is intact \\(3 entries, seq 1–3\\)`));
 
-    await ctx.app.db.transaction().execute(async (tx) => {
-      await sql`SET LOCAL session_replication_role = replica`.execute(tx);
-      await sql`UPDATE activity_log SET action = 'thing.undone' WHERE workspace_id = ${ws} AND seq = 2`.execute(
-        tx,
-      );
-    });
+    await tamper(ws, 2);
     const bad = capture();
     expect(await auditCommand(['verify', '--workspace', ws, '--json'], ctx.app.db, bad)).toBe(1);
     expect(JSON.parse(bad.lines[0] ?? '{}')).toMatchObject({
@@ -61,26 +76,32 @@ describe('atrium audit verify', () => {
   });
 
   it('verifies the global chain of account events', async () => {
-    await ctx.app.db.transaction().execute((tx) =>
-      recordActivity(tx, {
-        workspaceId: null,
-        actor: { type: 'system', id: null, name: 'Atrium' },
-        action: 'auth.probe',
-      }),
-    );
+    await recordGlobal();
     const io = capture();
     expect(await auditCommand(['verify', '--global'], ctx.app.db, io)).toBe(0);
     expect(io.lines[0]).toMatch(/the global chain is intact/);
   });
 
   it('--all verifies every chain and exits 1 when one is broken', async () => {
-    const ok = capture();
-    const before = await auditCommand(['verify', '--all'], ctx.app.db, ok);
-    expect(ok.lines.at(-1)).toMatch(/chain\(s\) verified/);
-    // The first test broke one workspace's chain on purpose.
-    expect(before).toBe(1);
-    expect(ok.lines.filter((l) => l.includes('BROKEN'))).toHaveLength(1);
-    expect(ok.lines.some((l) => l.includes('the global chain is intact'))).toBe(true);
+    // Its own chains (other tests of this file may add more, intact or not).
+    const intact = await workspaceWithEntries(2);
+    const broken = await workspaceWithEntries(2);
+    await recordGlobal();
+    const lineOf = (io: ReturnType<typeof capture>, text: string) => io.lines.find((l) => l.includes(text));
+    const before = capture();
+    await auditCommand(['verify', '--all'], ctx.app.db, before);
+    expect(lineOf(before, `workspace ${broken} is intact`)).toBeDefined();
+    await tamper(broken, 1);
+    const after = capture();
+    expect(await auditCommand(['verify', '--all'], ctx.app.db, after)).toBe(1);
+    expect(lineOf(after, `workspace ${intact} is intact`)).toBeDefined();
+    expect(lineOf(after, `workspace ${broken} is BROKEN at seq 1`)).toBeDefined();
+    expect(lineOf(after, 'the global chain is intact')).toBeDefined();
+    // One line per chain, then the summary, which counts the same chains and broken ones.
+    const summary = /^atrium: (\d+) chain\(s\) verified, (\d+) broken$/.exec(after.lines.at(-1) ?? '');
+    expect(summary, after.lines.at(-1)).not.toBeNull();
+    expect(Number(summary?.[1])).toBe(after.lines.length - 1);
+    expect(Number(summary?.[2])).toBe(after.lines.filter((l) => l.includes(' is BROKEN ')).length);
   });
 
   it('exits 2 on bad usage or an unknown workspace', async () => {

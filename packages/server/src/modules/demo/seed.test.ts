@@ -1,13 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { json, useTestApp } from '../../../test/harness';
-import { DEMO_ADMIN_EMAIL, DEMO_MEMBER_EMAIL, seedDemo } from './seed';
+import { DEMO_ADMIN_EMAIL, DEMO_MEMBER_EMAIL, type DemoSeedResult, seedDemo } from './seed';
 
 const ctx = useTestApp();
 const PASSWORD = 'demo-password-for-tests';
 
 describe('demo seed', () => {
+  // Seeded once for the file, so each test stands alone (run by itself with
+  // -t, or in shuffled order) and the first run is the one that creates.
+  let first: DemoSeedResult;
+  beforeAll(async () => {
+    first = await seedDemo(ctx.app.db, PASSWORD);
+  });
+
   it('creates the demo workspace once, with two members, two agents and data in every area', async () => {
-    const first = await seedDemo(ctx.app.db, PASSWORD);
     const second = await seedDemo(ctx.app.db, PASSWORD);
     expect(first.created).toBe(true);
     expect(second).toMatchObject({ created: false, workspaceId: first.workspaceId });

@@ -158,7 +158,10 @@ describe('workspaces', () => {
         payload: { subject: 'Help', body: 'Please' },
       }),
     ];
-    expect(setup.map((r) => r.statusCode < 300)).toEqual(setup.map(() => true));
+    expect(
+      setup.map((r) => r.statusCode),
+      setup.map((r) => r.body).join('\n'),
+    ).toEqual([201, 200, 201, 200, 201]);
     const del = await call({
       method: 'DELETE',
       url: `/v1/workspaces/${ws.id}`,
