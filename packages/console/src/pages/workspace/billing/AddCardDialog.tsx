@@ -5,6 +5,7 @@ import { api, fieldError } from '../../../api/client';
 import { invalidateWorkspace } from '../../../api/hooks';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 
+/** Adds a card: the number goes to the payment provider, Atrium keeps brand, last 4 digits and expiry. */
 export function AddCardDialog({
   opened,
   onClose,

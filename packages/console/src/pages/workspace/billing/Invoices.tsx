@@ -5,6 +5,7 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { dateTime } from '../../../components/format';
 import { money, useInvoices } from './billingQueries';
 
+/** The workspace's invoices, each downloadable as a PDF. */
 export function Invoices({ workspaceId }: { workspaceId: string }) {
   const invoices = useInvoices(workspaceId);
   const list = invoices.data ?? [];

@@ -6,6 +6,7 @@ import { invalidateWorkspace } from '../../../api/hooks';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { money, useBilling } from './billingQueries';
 
+/** The organization on the invoices (name, invoice emails) and the monthly total. */
 export function OrgDetails({ workspaceId }: { workspaceId: string }) {
   const billing = useBilling(workspaceId);
   const [orgName, setOrgName] = useState('');

@@ -17,6 +17,7 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { AddCardDialog } from './AddCardDialog';
 import { act, usePaymentMethods } from './billingQueries';
 
+/** The saved cards: add one, make one the default, remove one. */
 export function PaymentMethods({ workspaceId }: { workspaceId: string }) {
   const methods = usePaymentMethods(workspaceId);
   const [adding, setAdding] = useState(false);

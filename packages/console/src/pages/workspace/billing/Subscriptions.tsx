@@ -3,6 +3,7 @@ import { api } from '../../../api/client';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { act, money, usePaymentMethods, useSubscriptions } from './billingQueries';
 
+/** One row per paid agent: plan, price, whether overages are allowed, and the card it is paid with. */
 export function Subscriptions({ workspaceId }: { workspaceId: string }) {
   const subs = useSubscriptions(workspaceId);
   const methods = usePaymentMethods(workspaceId);

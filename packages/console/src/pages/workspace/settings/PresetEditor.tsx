@@ -8,6 +8,7 @@ import type { PresetView } from '../../../api/types';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { PermissionMatrix } from '../../../components/PermissionMatrix';
 
+/** Creates a custom preset (empty or copied from another) or saves a new version of one. */
 export function PresetEditor({
   workspaceId,
   preset,

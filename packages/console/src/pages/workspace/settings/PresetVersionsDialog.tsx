@@ -9,6 +9,7 @@ import { LevelBadge } from '../../../components/badges';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { dateTime } from '../../../components/format';
 
+/** A custom preset's versions, two of them compared item by item. */
 export function PresetVersionsDialog({
   workspaceId,
   preset,

@@ -8,6 +8,7 @@ import { ConfirmTyped } from '../../../components/ConfirmTyped';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { useWorkspaceContext } from '../WorkspaceLayout';
 
+/** Renaming and deleting the workspace (admins). */
 export function WorkspacePanel() {
   const { workspace } = useWorkspaceContext();
   const navigate = useNavigate();
