@@ -1,22 +1,11 @@
-import {
-  Affix,
-  Button,
-  EmptyState,
-  Group,
-  Paper,
-  Select,
-  Skeleton,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Affix, Button, Group, Paper, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconAdjustments, IconDownload, IconSearch, IconUserPlus, IconUsers } from '@tabler/icons-react';
 import { useState } from 'react';
 import { apiUrl } from '../../api/client';
 import { useAgents, useMembers } from '../../api/hooks';
 import type { WorkspaceRole } from '../../api/types';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { QueryPanel } from '../../components/QueryPanel';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { BulkEditDialog } from './BulkEditDialog';
 import { InviteDialog } from './InviteDialog';
@@ -96,34 +85,26 @@ export function UsersTab() {
       </Group>
 
       <Paper withBorder>
-        {members.isPending ? (
-          <Stack p="md" gap="sm">
-            {[0, 1, 2].map((i) => (
-              <Skeleton key={i} h={36} />
-            ))}
-          </Stack>
-        ) : members.error ? (
-          <Stack p="md">
-            <ErrorAlert error={members.error} onRetry={() => members.refetch()} />
-          </Stack>
-        ) : list.length === 0 ? (
-          <EmptyState
-            py="xl"
-            icon={<IconUsers size={26} />}
-            withIndicatorBackground
-            title={filtering ? 'No member matches' : 'No members yet'}
-            description={
-              filtering ? 'Try another search or role.' : 'Invite colleagues to work on your agents.'
-            }
-          />
-        ) : (
+        <QueryPanel
+          query={members}
+          padded
+          skeleton={{ h: 36, rows: 3, gap: 'sm' }}
+          isEmpty={list.length === 0}
+          empty={{
+            icon: <IconUsers size={26} />,
+            title: filtering ? 'No member matches' : 'No members yet',
+            description: filtering
+              ? 'Try another search or role.'
+              : 'Invite colleagues to work on your agents.',
+          }}
+        >
           <MembersTable
             members={list}
             workspaceId={workspace.id}
             selected={isAdmin ? selected : null}
             onSelect={setSelected}
           />
-        )}
+        </QueryPanel>
       </Paper>
 
       {isAdmin && selectedMembers.length > 0 && (

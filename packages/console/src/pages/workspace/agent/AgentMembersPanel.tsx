@@ -1,16 +1,5 @@
 import { toMatrixInput } from '@atrium/policy';
-import {
-  ActionIcon,
-  Button,
-  Group,
-  Paper,
-  Select,
-  Skeleton,
-  Table,
-  Text,
-  Title,
-  Tooltip,
-} from '@mantine/core';
+import { ActionIcon, Button, Group, Paper, Select, Table, Text, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAdjustments, IconTrash, IconUserPlus } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -18,7 +7,7 @@ import { api, errorMessage } from '../../../api/client';
 import { invalidateWorkspace, useAgentMembers, useMembers, usePresets } from '../../../api/hooks';
 import { useMe } from '../../../api/session';
 import type { Agent, AgentMember, AgentRole } from '../../../api/types';
-import { ErrorAlert } from '../../../components/ErrorAlert';
+import { QueryPanel } from '../../../components/QueryPanel';
 import { presetMatrix, presetOptions } from '../presetOptions';
 import { CustomMatrixDialog } from './CustomMatrixDialog';
 
@@ -54,11 +43,7 @@ export function AgentMembersPanel({ workspaceId, agent }: { workspaceId: string;
       <Title order={2} fz="lg" mb="sm">
         Users of this agent
       </Title>
-      {members.isPending ? (
-        <Skeleton h={80} />
-      ) : members.error ? (
-        <ErrorAlert error={members.error} onRetry={() => members.refetch()} />
-      ) : (
+      <QueryPanel query={members}>
         <Table verticalSpacing="xs" aria-label="Users of this agent">
           <Table.Thead>
             <Table.Tr>
@@ -170,7 +155,7 @@ export function AgentMembersPanel({ workspaceId, agent }: { workspaceId: string;
             })}
           </Table.Tbody>
         </Table>
-      )}
+      </QueryPanel>
       <Group mt="md" align="flex-end">
         <Select
           label="Add a workspace member"

@@ -1,8 +1,8 @@
-import { ActionIcon, Badge, EmptyState, Paper, Skeleton, Table, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Paper, Table, Text, Title, Tooltip } from '@mantine/core';
 import { IconDownload, IconFileInvoice } from '@tabler/icons-react';
 import { apiUrl } from '../../../api/client';
-import { ErrorAlert } from '../../../components/ErrorAlert';
 import { dateTime } from '../../../components/format';
+import { QueryPanel } from '../../../components/QueryPanel';
 import { money, useInvoices } from './billingQueries';
 
 /** The workspace's invoices, each downloadable as a PDF. */
@@ -14,17 +14,15 @@ export function Invoices({ workspaceId }: { workspaceId: string }) {
       <Title order={2} fz="lg" mb="sm">
         Invoices
       </Title>
-      {invoices.isPending ? (
-        <Skeleton h={80} />
-      ) : invoices.error ? (
-        <ErrorAlert error={invoices.error} onRetry={() => invoices.refetch()} />
-      ) : list.length === 0 ? (
-        <EmptyState
-          icon={<IconFileInvoice size={22} />}
-          title="No invoices yet"
-          description="An invoice is issued when a month closes."
-        />
-      ) : (
+      <QueryPanel
+        query={invoices}
+        isEmpty={list.length === 0}
+        empty={{
+          icon: <IconFileInvoice size={22} />,
+          title: 'No invoices yet',
+          description: 'An invoice is issued when a month closes.',
+        }}
+      >
         <Table verticalSpacing="xs" aria-label="Invoices">
           <Table.Thead>
             <Table.Tr>
@@ -82,7 +80,7 @@ export function Invoices({ workspaceId }: { workspaceId: string }) {
             ))}
           </Table.Tbody>
         </Table>
-      )}
+      </QueryPanel>
     </Paper>
   );
 }

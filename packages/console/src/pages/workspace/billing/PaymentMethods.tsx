@@ -1,19 +1,8 @@
-import {
-  ActionIcon,
-  Badge,
-  Button,
-  Group,
-  Paper,
-  Skeleton,
-  Stack,
-  Text,
-  Title,
-  Tooltip,
-} from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Paper, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { IconCreditCard, IconPlus, IconStar, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { api } from '../../../api/client';
-import { ErrorAlert } from '../../../components/ErrorAlert';
+import { QueryPanel } from '../../../components/QueryPanel';
 import { AddCardDialog } from './AddCardDialog';
 import { act, usePaymentMethods } from './billingQueries';
 
@@ -31,15 +20,11 @@ export function PaymentMethods({ workspaceId }: { workspaceId: string }) {
           Add card
         </Button>
       </Group>
-      {methods.isPending ? (
-        <Skeleton h={80} />
-      ) : methods.error ? (
-        <ErrorAlert error={methods.error} onRetry={() => methods.refetch()} />
-      ) : (methods.data ?? []).length === 0 ? (
-        <Text fz="sm" c="dimmed">
-          No payment method yet. Paid agents need one before they can be approved.
-        </Text>
-      ) : (
+      <QueryPanel
+        query={methods}
+        isEmpty={(methods.data ?? []).length === 0}
+        empty="No payment method yet. Paid agents need one before they can be approved."
+      >
         <Stack gap="xs">
           {(methods.data ?? []).map((m) => (
             <Group
@@ -105,7 +90,7 @@ export function PaymentMethods({ workspaceId }: { workspaceId: string }) {
             </Group>
           ))}
         </Stack>
-      )}
+      </QueryPanel>
       <AddCardDialog opened={adding} onClose={() => setAdding(false)} workspaceId={workspaceId} />
     </Paper>
   );

@@ -1,6 +1,6 @@
-import { Badge, Paper, Select, Skeleton, Switch, Table, Text, Title } from '@mantine/core';
+import { Badge, Paper, Select, Switch, Table, Text, Title } from '@mantine/core';
 import { api } from '../../../api/client';
-import { ErrorAlert } from '../../../components/ErrorAlert';
+import { QueryPanel } from '../../../components/QueryPanel';
 import { act, money, usePaymentMethods, useSubscriptions } from './billingQueries';
 
 /** One row per paid agent: plan, price, whether overages are allowed, and the card it is paid with. */
@@ -13,15 +13,11 @@ export function Subscriptions({ workspaceId }: { workspaceId: string }) {
       <Title order={2} fz="lg" mb="sm">
         Subscriptions
       </Title>
-      {subs.isPending ? (
-        <Skeleton h={80} />
-      ) : subs.error ? (
-        <ErrorAlert error={subs.error} onRetry={() => subs.refetch()} />
-      ) : list.length === 0 ? (
-        <Text fz="sm" c="dimmed">
-          No paid agents. Agents on the Starter plan are free.
-        </Text>
-      ) : (
+      <QueryPanel
+        query={subs}
+        isEmpty={list.length === 0}
+        empty="No paid agents. Agents on the Starter plan are free."
+      >
         <Table verticalSpacing="xs" aria-label="Subscriptions">
           <Table.Thead>
             <Table.Tr>
@@ -110,7 +106,7 @@ export function Subscriptions({ workspaceId }: { workspaceId: string }) {
             ))}
           </Table.Tbody>
         </Table>
-      )}
+      </QueryPanel>
     </Paper>
   );
 }

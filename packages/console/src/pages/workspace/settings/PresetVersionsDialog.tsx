@@ -1,5 +1,5 @@
 import { CATALOG_LABELS, isPermission } from '@atrium/policy';
-import { Group, Modal, Select, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { Group, Modal, Select, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../../api/client';
@@ -8,6 +8,7 @@ import type { PresetView } from '../../../api/types';
 import { LevelBadge } from '../../../components/badges';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { dateTime } from '../../../components/format';
+import { QueryPanel } from '../../../components/QueryPanel';
 
 /** A custom preset's versions, two of them compared item by item. */
 export function PresetVersionsDialog({
@@ -39,16 +40,12 @@ export function PresetVersionsDialog({
   return (
     <Modal opened onClose={onClose} title={`Versions of ${preset.name}`} size="lg">
       <Stack>
-        {versions.isPending ? (
-          <Skeleton h={80} />
-        ) : versions.error ? (
-          <ErrorAlert error={versions.error} />
-        ) : (
+        <QueryPanel query={versions} retry={false}>
           <Group grow>
             <Select label="Compare" value={from} onChange={setFrom} data={options} />
             <Select label="With" value={to} onChange={setTo} data={options} />
           </Group>
-        )}
+        </QueryPanel>
         {from === to && (
           <Text fz="sm" c="dimmed">
             Choose two different versions.

@@ -1,12 +1,12 @@
-import { ActionIcon, Badge, Group, Paper, Skeleton, Table, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Group, Paper, Table, Text, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconMailForward, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { api, errorMessage } from '../../../api/client';
 import { invalidateWorkspace, useAgents, useInvitations } from '../../../api/hooks';
 import type { Invitation } from '../../../api/types';
-import { ErrorAlert } from '../../../components/ErrorAlert';
 import { relativeTime } from '../../../components/format';
+import { QueryPanel } from '../../../components/QueryPanel';
 
 function invitationTarget(inv: Invitation, agentNames: Map<string, string>): string {
   if (inv.agents.length > 0) return inv.agents.map((a) => agentNames.get(a.agentId) ?? 'Agent').join(', ');
@@ -52,15 +52,12 @@ export function PendingInvitations({ workspaceId }: { workspaceId: string }) {
           {list.length}
         </Badge>
       </Group>
-      {invitations.isPending ? (
-        <Skeleton h={40} />
-      ) : invitations.error ? (
-        <ErrorAlert error={invitations.error} onRetry={() => invitations.refetch()} />
-      ) : list.length === 0 ? (
-        <Text fz="sm" c="dimmed">
-          No pending invitations. People you invite appear here until they join.
-        </Text>
-      ) : (
+      <QueryPanel
+        query={invitations}
+        skeleton={{ h: 40 }}
+        isEmpty={list.length === 0}
+        empty="No pending invitations. People you invite appear here until they join."
+      >
         <Table verticalSpacing="xs" aria-label="Pending invitations">
           <Table.Thead>
             <Table.Tr>
@@ -119,7 +116,7 @@ export function PendingInvitations({ workspaceId }: { workspaceId: string }) {
             ))}
           </Table.Tbody>
         </Table>
-      )}
+      </QueryPanel>
     </Paper>
   );
 }
