@@ -7,14 +7,14 @@ import {
   type Permission,
   permissionsOf,
 } from '@atrium/policy';
-import { Badge, Group, Paper, Select, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { Badge, Group, Paper, Select, Stack, Table, Text } from '@mantine/core';
 import { IconLock } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useAgents, useEffective, usePresets } from '../api/hooks';
 import type { EffectiveItem, GrantContributionView } from '../api/types';
 import { LEVEL_LABEL, LevelBadge } from './badges';
-import { ErrorAlert } from './ErrorAlert';
 import { capSourceLabel } from './PermissionMatrix';
+import { QueryPanel } from './QueryPanel';
 
 const REASONS: Record<string, string> = {
   not_member: 'not a member of this workspace',
@@ -117,11 +117,7 @@ export function EffectiveView({ workspaceId, userId }: { workspaceId: string; us
           </Badge>
         )}
       </Group>
-      {effective.isPending ? (
-        <Skeleton h={200} />
-      ) : effective.error ? (
-        <ErrorAlert error={effective.error} onRetry={() => effective.refetch()} />
-      ) : (
+      <QueryPanel query={effective} skeleton={{ h: 200 }}>
         <Paper withBorder style={{ overflow: 'hidden' }}>
           <Table verticalSpacing={6} aria-label="Effective access" data-testid="effective-access">
             <Table.Thead bg="gray.0">
@@ -161,7 +157,7 @@ export function EffectiveView({ workspaceId, userId }: { workspaceId: string; us
             ))}
           </Table>
         </Paper>
-      )}
+      </QueryPanel>
     </Stack>
   );
 }

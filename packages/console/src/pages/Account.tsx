@@ -5,7 +5,6 @@ import {
   Paper,
   PasswordInput,
   SimpleGrid,
-  Skeleton,
   Stack,
   Table,
   Text,
@@ -20,6 +19,7 @@ import { queryClient } from '../api/queryClient';
 import { useMe } from '../api/session';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { relativeTime } from '../components/format';
+import { QueryPanel } from '../components/QueryPanel';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import { PASSWORD_HINT } from './auth/SignUp';
 
@@ -174,11 +174,7 @@ export function AccountPage() {
             Sign out everywhere else
           </Button>
         </Group>
-        {sessions.isPending ? (
-          <Skeleton h={80} />
-        ) : sessions.error ? (
-          <ErrorAlert error={sessions.error} />
-        ) : (
+        <QueryPanel query={sessions} retry={false}>
           <Table aria-label="Your sessions">
             <Table.Thead>
               <Table.Tr>
@@ -223,7 +219,7 @@ export function AccountPage() {
               ))}
             </Table.Tbody>
           </Table>
-        )}
+        </QueryPanel>
       </Paper>
     </Stack>
   );

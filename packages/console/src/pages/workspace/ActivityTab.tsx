@@ -4,7 +4,6 @@ import {
   Button,
   Code,
   Collapse,
-  EmptyState,
   Group,
   Paper,
   Select,
@@ -30,6 +29,7 @@ import { type ActivityFilter, useActivity, useActivityVerify, useAgents } from '
 import type { ActivityEntry } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { dateTime, relativeTime } from '../../components/format';
+import { QueryPanel } from '../../components/QueryPanel';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { NotFoundPage } from '../NotFound';
 import { useWorkspaceContext } from './WorkspaceLayout';
@@ -254,25 +254,17 @@ export function ActivityTab() {
         </Group>
       </Paper>
       <Paper withBorder>
-        {page.isPending ? (
-          <Stack p="md">
-            {[0, 1, 2, 3].map((i) => (
-              <Skeleton key={i} h={28} />
-            ))}
-          </Stack>
-        ) : page.error ? (
-          <Stack p="md">
-            <ErrorAlert error={page.error} onRetry={() => page.refetch()} />
-          </Stack>
-        ) : entries.length === 0 ? (
-          <EmptyState
-            py="xl"
-            icon={<IconActivity size={26} />}
-            withIndicatorBackground
-            title="No activity matches"
-            description="Every change to this workspace is recorded here."
-          />
-        ) : (
+        <QueryPanel
+          query={page}
+          padded
+          skeleton={{ h: 28, rows: 4 }}
+          isEmpty={entries.length === 0}
+          empty={{
+            icon: <IconActivity size={26} />,
+            title: 'No activity matches',
+            description: 'Every change to this workspace is recorded here.',
+          }}
+        >
           <Table verticalSpacing="xs" aria-label="Activity" data-testid="activity-table">
             <Table.Thead>
               <Table.Tr>
@@ -374,7 +366,7 @@ export function ActivityTab() {
               })}
             </Table.Tbody>
           </Table>
-        )}
+        </QueryPanel>
       </Paper>
       <Group justify="flex-end" gap="xs">
         <Button

@@ -1,12 +1,10 @@
 import {
   Badge,
   Button,
-  EmptyState,
   Group,
   Modal,
   Paper,
   Select,
-  Skeleton,
   Stack,
   Table,
   Text,
@@ -25,6 +23,7 @@ import { PlanBadge, RoleBadge, StatusBadge } from '../../components/badges';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { relativeTime } from '../../components/format';
 import { MyAccess } from '../../components/MyAccess';
+import { QueryPanel } from '../../components/QueryPanel';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useWorkspaceContext } from './WorkspaceLayout';
 
@@ -195,24 +194,17 @@ export function AgentsTab() {
         )}
       </Group>
       <Paper withBorder>
-        {agents.isPending ? (
-          <Stack p="md">
-            <Skeleton h={36} />
-            <Skeleton h={36} />
-          </Stack>
-        ) : agents.error ? (
-          <Stack p="md">
-            <ErrorAlert error={agents.error} onRetry={() => agents.refetch()} />
-          </Stack>
-        ) : list.length === 0 ? (
-          <EmptyState
-            py="xl"
-            icon={<IconRobot size={26} />}
-            withIndicatorBackground
-            title="No agents you can see yet"
-            description="Create one, or ask an admin to give you access to an agent."
-          />
-        ) : (
+        <QueryPanel
+          query={agents}
+          padded
+          skeleton={{ h: 36, rows: 2 }}
+          isEmpty={list.length === 0}
+          empty={{
+            icon: <IconRobot size={26} />,
+            title: 'No agents you can see yet',
+            description: 'Create one, or ask an admin to give you access to an agent.',
+          }}
+        >
           <Table highlightOnHover verticalSpacing="sm" aria-label="Agents">
             <Table.Thead>
               <Table.Tr>
@@ -276,7 +268,7 @@ export function AgentsTab() {
               ))}
             </Table.Tbody>
           </Table>
-        )}
+        </QueryPanel>
       </Paper>
       <CreateAgentDialog opened={creating} onClose={() => setCreating(false)} workspaceId={workspace.id} />
     </Stack>

@@ -6,12 +6,10 @@ import {
   Button,
   Code,
   CopyButton,
-  EmptyState,
   Group,
   Modal,
   Paper,
   Select,
-  Skeleton,
   Stack,
   Table,
   Text,
@@ -28,6 +26,7 @@ import { AccessSummary } from '../../components/AccessSummary';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { dateTime, relativeTime } from '../../components/format';
 import { PermissionMatrix } from '../../components/PermissionMatrix';
+import { QueryPanel } from '../../components/QueryPanel';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { NotFoundPage } from '../NotFound';
 import { presetMatrix, presetName, presetOptions } from './presetOptions';
@@ -235,24 +234,17 @@ export function ApiKeysTab() {
         </Button>
       </Group>
       <Paper withBorder>
-        {keys.isPending ? (
-          <Stack p="md">
-            <Skeleton h={32} />
-            <Skeleton h={32} />
-          </Stack>
-        ) : keys.error ? (
-          <Stack p="md">
-            <ErrorAlert error={keys.error} onRetry={() => keys.refetch()} />
-          </Stack>
-        ) : list.length === 0 ? (
-          <EmptyState
-            py="xl"
-            icon={<IconKey size={26} />}
-            withIndicatorBackground
-            title="No API keys yet"
-            description="Create one for each service that asks Atrium for decisions."
-          />
-        ) : (
+        <QueryPanel
+          query={keys}
+          padded
+          skeleton={{ h: 32, rows: 2 }}
+          isEmpty={list.length === 0}
+          empty={{
+            icon: <IconKey size={26} />,
+            title: 'No API keys yet',
+            description: 'Create one for each service that asks Atrium for decisions.',
+          }}
+        >
           <Table verticalSpacing="sm" aria-label="API keys">
             <Table.Thead>
               <Table.Tr>
@@ -332,7 +324,7 @@ export function ApiKeysTab() {
               })}
             </Table.Tbody>
           </Table>
-        )}
+        </QueryPanel>
       </Paper>
       <CreateKeyDialog opened={creating} onClose={() => setCreating(false)} workspaceId={workspace.id} />
       <Modal opened={revoking !== null} onClose={() => setRevoking(null)} title="Revoke this key?">

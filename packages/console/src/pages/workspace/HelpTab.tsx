@@ -1,7 +1,6 @@
 import {
   Badge,
   Button,
-  EmptyState,
   Group,
   Modal,
   Paper,
@@ -23,6 +22,7 @@ import { invalidateWorkspace, useAgents } from '../../api/hooks';
 import type { TicketSummary } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { dateTime, relativeTime } from '../../components/format';
+import { QueryPanel } from '../../components/QueryPanel';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useWorkspaceContext } from './WorkspaceLayout';
 
@@ -269,23 +269,17 @@ export function HelpTab() {
         </Group>
       </Group>
       <Paper withBorder>
-        {tickets.isPending ? (
-          <Stack p="md">
-            <Skeleton h={32} />
-          </Stack>
-        ) : tickets.error ? (
-          <Stack p="md">
-            <ErrorAlert error={tickets.error} onRetry={() => tickets.refetch()} />
-          </Stack>
-        ) : list.length === 0 ? (
-          <EmptyState
-            py="xl"
-            icon={<IconHelpCircle size={26} />}
-            withIndicatorBackground
-            title="No tickets"
-            description="Stuck? File a ticket and we will get back to you."
-          />
-        ) : (
+        <QueryPanel
+          query={tickets}
+          padded
+          skeleton={{ h: 32 }}
+          isEmpty={list.length === 0}
+          empty={{
+            icon: <IconHelpCircle size={26} />,
+            title: 'No tickets',
+            description: 'Stuck? File a ticket and we will get back to you.',
+          }}
+        >
           <Table highlightOnHover verticalSpacing="sm" aria-label="Tickets">
             <Table.Thead>
               <Table.Tr>
@@ -338,7 +332,7 @@ export function HelpTab() {
               ))}
             </Table.Tbody>
           </Table>
-        )}
+        </QueryPanel>
       </Paper>
       <NewTicketDialog opened={creating} onClose={() => setCreating(false)} workspaceId={workspace.id} />
       {open && <TicketDialog workspaceId={workspace.id} id={open} onClose={() => setOpen(null)} />}
