@@ -65,7 +65,7 @@ export async function changePlan(
     approvalRequestedBy: requester,
   });
   await ctx.record({
-    action: PLAN_CHANGED,
+    action: 'agent.plan_changed',
     target: { type: 'agent', id: agent.id },
     agentId: agent.id,
     before: { plan: agent.plan, status: agent.status },
