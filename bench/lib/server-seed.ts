@@ -166,7 +166,13 @@ export async function seedBenchWorkspace(
       .execute();
     await tx
       .insertInto('api_keys')
-      .values({ workspace_id: workspaceId, name: 'bench', prefix: key.prefix, secret_hash: key.hash })
+      .values({
+        workspace_id: workspaceId,
+        name: 'bench',
+        prefix: key.prefix,
+        secret_hash: key.hash,
+        service_key: true,
+      })
       .execute();
   });
   return { workspaceId, agentIds, userIds, apiKey: key.secret, adminId: userIds[0]! };

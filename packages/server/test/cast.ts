@@ -125,6 +125,8 @@ export async function addApiKey(
         last_used_at: null,
         revoked_at: null,
         created_by: null,
+        // Owned by the workspace, not bound to a creator (docs/rules.md §4 "API keys").
+        service_key: true,
       })
       .execute();
     await bumpRevision(tx, workspaceId);

@@ -64,7 +64,14 @@ export async function seedWorkspace(
     }
     const k = await tx
       .insertInto('api_keys')
-      .values({ workspace_id: ws.id, name: 'platform backend', prefix: key.prefix, secret_hash: key.hash })
+      // A service key: owned by the workspace, not bound to a creator (docs/rules.md §4 "API keys").
+      .values({
+        workspace_id: ws.id,
+        name: 'platform backend',
+        prefix: key.prefix,
+        secret_hash: key.hash,
+        service_key: true,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const revision = await bumpRevision(tx, ws.id);

@@ -59,6 +59,7 @@ export const CONSOLE_PATHS = [
   '/v1/workspaces/{workspaceId}/invitations/{id}/resend',
   '/v1/workspaces/{workspaceId}/api-keys',
   '/v1/workspaces/{workspaceId}/api-keys/{id}',
+  '/v1/workspaces/{workspaceId}/api-keys/{id}/transfer',
   '/v1/workspaces/{workspaceId}/activity',
   '/v1/workspaces/{workspaceId}/activity/export',
   '/v1/workspaces/{workspaceId}/activity/verify',

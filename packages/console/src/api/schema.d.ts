@@ -3287,13 +3287,24 @@ export interface paths {
                                 } | null;
                                 presetId: string | null;
                                 agentId: string | null;
-                                status: "active" | "revoked" | "expired";
+                                /** @description `suspended`: its creator was removed or demoted (or deleted); transfer it to revive it */
+                                status: "active" | "revoked" | "expired" | "suspended";
                                 expiresAt: string | null;
                                 lastUsedAt: string | null;
                                 revokedAt: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 createdBy: string | null;
+                                /** @description A user key works only while its creator is a workspace admin; a workspace (service) key was transferred by an admin */
+                                owner: {
+                                    /** @enum {string} */
+                                    type: "user";
+                                    userId: string | null;
+                                    name: string | null;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "workspace";
+                                };
                             }[];
                         };
                     };
@@ -3343,13 +3354,24 @@ export interface paths {
                                 } | null;
                                 presetId: string | null;
                                 agentId: string | null;
-                                status: "active" | "revoked" | "expired";
+                                /** @description `suspended`: its creator was removed or demoted (or deleted); transfer it to revive it */
+                                status: "active" | "revoked" | "expired" | "suspended";
                                 expiresAt: string | null;
                                 lastUsedAt: string | null;
                                 revokedAt: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 createdBy: string | null;
+                                /** @description A user key works only while its creator is a workspace admin; a workspace (service) key was transferred by an admin */
+                                owner: {
+                                    /** @enum {string} */
+                                    type: "user";
+                                    userId: string | null;
+                                    name: string | null;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "workspace";
+                                };
                             };
                             /** @description `atr_…`: store it now; it is never shown again */
                             secret: string;
@@ -3402,13 +3424,24 @@ export interface paths {
                             } | null;
                             presetId: string | null;
                             agentId: string | null;
-                            status: "active" | "revoked" | "expired";
+                            /** @description `suspended`: its creator was removed or demoted (or deleted); transfer it to revive it */
+                            status: "active" | "revoked" | "expired" | "suspended";
                             expiresAt: string | null;
                             lastUsedAt: string | null;
                             revokedAt: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             createdBy: string | null;
+                            /** @description A user key works only while its creator is a workspace admin; a workspace (service) key was transferred by an admin */
+                            owner: {
+                                /** @enum {string} */
+                                type: "user";
+                                userId: string | null;
+                                name: string | null;
+                            } | {
+                                /** @enum {string} */
+                                type: "workspace";
+                            };
                         };
                     };
                 };
@@ -3447,13 +3480,24 @@ export interface paths {
                                 } | null;
                                 presetId: string | null;
                                 agentId: string | null;
-                                status: "active" | "revoked" | "expired";
+                                /** @description `suspended`: its creator was removed or demoted (or deleted); transfer it to revive it */
+                                status: "active" | "revoked" | "expired" | "suspended";
                                 expiresAt: string | null;
                                 lastUsedAt: string | null;
                                 revokedAt: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 createdBy: string | null;
+                                /** @description A user key works only while its creator is a workspace admin; a workspace (service) key was transferred by an admin */
+                                owner: {
+                                    /** @enum {string} */
+                                    type: "user";
+                                    userId: string | null;
+                                    name: string | null;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "workspace";
+                                };
                             };
                             revision: number;
                         };
@@ -3461,6 +3505,87 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workspaces/{workspaceId}/api-keys/{id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transfer an API key to the workspace (a service key, no longer bound to its creator)
+         * @description A key works only while its creator is a workspace admin; a transferred key keeps working after they leave. `confirm` is the key’s name.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The key’s name, typed */
+                        confirm: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            apiKey: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @description The first characters of the secret, to recognise the key */
+                                prefix: string;
+                                matrix: {
+                                    [key: string]: string;
+                                } | null;
+                                presetId: string | null;
+                                agentId: string | null;
+                                /** @description `suspended`: its creator was removed or demoted (or deleted); transfer it to revive it */
+                                status: "active" | "revoked" | "expired" | "suspended";
+                                expiresAt: string | null;
+                                lastUsedAt: string | null;
+                                revokedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string | null;
+                                /** @description A user key works only while its creator is a workspace admin; a workspace (service) key was transferred by an admin */
+                                owner: {
+                                    /** @enum {string} */
+                                    type: "user";
+                                    userId: string | null;
+                                    name: string | null;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "workspace";
+                                };
+                            };
+                            revision: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

@@ -16,6 +16,22 @@ export function generateApiKey(): { secret: string; hash: string; prefix: string
   return { secret, hash: sha256(secret), prefix: secret.slice(0, API_KEY_PREFIX.length + VISIBLE_CHARS) };
 }
 
+/**
+ * The condition, on `api_keys` aliased `k`, under which a key's owner still
+ * vouches for it (docs/rules.md §4 "API keys"; issue 14, "Keys outlive their
+ * creator"): a service key (transferred to the workspace), or a key whose
+ * creator is an admin of the key's workspace — the role that holds
+ * `workspace.manage`, the capability the API-keys routes require
+ * (@atrium/policy `hasCapability`). A creator removed, demoted or deleted
+ * (`created_by` set to null) leaves the key dead.
+ *
+ * The access state loader (modules/access/state.ts) and {@link resolveApiKey}
+ * both use it, so the decision and the authentication agree; removing or
+ * demoting a member bumps the revision, so every instance drops the key.
+ */
+export const KEY_OWNER_VOUCHES = sql<boolean>`(k.service_key OR EXISTS (SELECT 1 FROM workspace_members ko
+  WHERE ko.workspace_id = k.workspace_id AND ko.user_id = k.created_by AND ko.role = 'admin'))`;
+
 export interface ResolvedApiKey {
   apiKeyId: string;
   workspaceId: string;
@@ -24,7 +40,8 @@ export interface ResolvedApiKey {
 
 /**
  * The one lookup of a presented API key: by SHA-256 of the secret; null when
- * unknown, revoked or expired. Records the last use, throttled. With `cache`
+ * unknown, revoked, expired or no longer vouched for by its owner
+ * ({@link KEY_OWNER_VOUCHES}). Records the last use, throttled. With `cache`
  * (the app's `accessState.apiKeys`), a known key is resolved from memory —
  * the cache drops a workspace's keys whenever its access revision changes,
  * which every key creation and revocation does (docs/rules.md §3).
@@ -52,9 +69,10 @@ export async function resolveApiKey(
   }
   const epoch = cache?.epoch() ?? 0;
   const row = await db
-    .selectFrom('api_keys')
-    .select(['id', 'workspace_id', 'name', 'expires_at', 'revoked_at', 'last_used_at'])
-    .where('secret_hash', '=', hash)
+    .selectFrom('api_keys as k')
+    .select(['k.id', 'k.workspace_id', 'k.name', 'k.expires_at', 'k.revoked_at', 'k.last_used_at'])
+    .where('k.secret_hash', '=', hash)
+    .where(KEY_OWNER_VOUCHES)
     .executeTakeFirst();
   if (!row || row.revoked_at) return null;
   if (row.expires_at && new Date(row.expires_at).getTime() <= now) return null;

@@ -152,7 +152,10 @@ export interface ApiKeysTable {
   expires_at: NullableTimestamp;
   last_used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  /** The key's creator; the key works only while they are an admin of the workspace, unless `service_key`. */
   created_by: string | null;
+  /** Transferred to the workspace (docs/rules.md §4 "API keys"): no longer bound to its creator. */
+  service_key: Generated<boolean>;
   created_at: Timestamp;
 }
 

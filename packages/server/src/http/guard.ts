@@ -143,6 +143,12 @@ export const guardPlugin = fp(async (app: FastifyInstance) => {
 
     const state = await req.server.accessState.get(workspaceId);
     const subject = subjectOf(principal);
+    // A key of this workspace that the state no longer holds (revoked, expired,
+    // or its creator removed or demoted: docs/rules.md §4 "API keys") is no
+    // credential at all: 401, as for a revoked key, never 404.
+    if (state && principal.type === 'api_key' && !state.apiKeys.has(principal.apiKeyId)) {
+      throw problem('unauthenticated', 'This API key is no longer valid');
+    }
     if (!state || !isMember(state, subject)) throw problem('not_found', 'No such workspace');
     if (agentId !== null && (!state.agents.has(agentId) || !hasAgentAccess(state, subject, agentId))) {
       throw problem('not_found', 'No such agent');

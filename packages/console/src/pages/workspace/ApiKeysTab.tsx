@@ -17,7 +17,7 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconCheck, IconCopy, IconKey, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconBuilding, IconCheck, IconCopy, IconKey, IconPlus, IconTrash } from '@tabler/icons-react';
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage, fieldError } from '../../api/client';
 import { invalidateWorkspace, useAgents, useApiKeys, usePresets } from '../../api/hooks';
@@ -195,7 +195,103 @@ function CreateKeyDialog({
   );
 }
 
-/** API keys (workspace admins): create (secret shown once), list with prefix, scope, expiry and last use, revoke. */
+/**
+ * Transfers a key to the workspace (docs/rules.md §4 "API keys"): a service
+ * key keeps working after its creator leaves or is demoted. The admin types
+ * the key's name to confirm.
+ */
+function TransferKeyDialog({
+  apiKey,
+  onClose,
+  workspaceId,
+}: {
+  apiKey: ApiKey | null;
+  onClose: () => void;
+  workspaceId: string;
+}) {
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const close = () => {
+    setConfirm('');
+    setError(null);
+    onClose();
+  };
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!apiKey) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api.POST('/v1/workspaces/{workspaceId}/api-keys/{id}/transfer', {
+        params: { path: { workspaceId, id: apiKey.id } },
+        body: { confirm: confirm.trim() },
+      });
+      notifications.show({
+        color: 'green',
+        title: 'Key transferred',
+        message: `${apiKey.name} now belongs to the workspace.`,
+      });
+      await invalidateWorkspace(workspaceId);
+      close();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  const owner = apiKey?.owner.type === 'user' ? (apiKey.owner.name ?? 'a deleted account') : null;
+  return (
+    <Modal opened={apiKey !== null} onClose={close} title="Transfer this key to the workspace?">
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <Text fz="sm">
+            {apiKey?.name} is bound to {owner}: it works only while they are an admin of this workspace. As a
+            service key it keeps working after they leave, until you revoke it.
+          </Text>
+          <Text fz="sm" c="dimmed">
+            The secret does not change. If the person leaving may still have it, revoke the key and create a
+            new one instead.
+          </Text>
+          <TextInput
+            label="Type the key's name to confirm"
+            value={confirm}
+            onChange={(e) => setConfirm(e.currentTarget.value)}
+            error={fieldError(error, 'confirm')}
+            data-autofocus
+          />
+          <ErrorAlert error={error} title="Could not transfer the key" />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy} disabled={confirm.trim() !== apiKey?.name}>
+              Transfer to workspace
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** The key's owner: its creator (a user key) or the workspace (a service key). */
+function OwnerCell({ apiKey }: { apiKey: ApiKey }) {
+  if (apiKey.owner.type === 'workspace') {
+    return (
+      <Badge color="blue" variant="light" size="sm" leftSection={<IconBuilding size={12} />}>
+        Workspace
+      </Badge>
+    );
+  }
+  return (
+    <Text fz="sm" c={apiKey.owner.name ? undefined : 'dimmed'}>
+      {apiKey.owner.name ?? 'Deleted account'}
+    </Text>
+  );
+}
+
+/** API keys (workspace admins): create (secret shown once), list with prefix, scope, owner, expiry and last use, transfer, revoke. */
 export function ApiKeysTab() {
   const { workspace, can } = useWorkspaceContext();
   useDocumentTitle('API Keys', workspace.name);
@@ -205,6 +301,7 @@ export function ApiKeysTab() {
   const agents = useAgents(workspace.id);
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const [transferring, setTransferring] = useState<ApiKey | null>(null);
   if (!allowed) return <NotFoundPage what="page" />;
   const list = keys.data ?? [];
 
@@ -252,18 +349,20 @@ export function ApiKeysTab() {
                 <Table.Th>Key</Table.Th>
                 <Table.Th>Permissions</Table.Th>
                 <Table.Th>Agents</Table.Th>
+                <Table.Th>Owner</Table.Th>
                 <Table.Th>Expires</Table.Th>
                 <Table.Th>Last used</Table.Th>
-                <Table.Th w={50} />
+                <Table.Th w={90} />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {list.map((k) => {
                 const revoked = Boolean(k.revokedAt);
                 const expired = k.expiresAt ? new Date(k.expiresAt).getTime() < Date.now() : false;
+                const suspended = k.status === 'suspended';
                 const matrix = (k.presetId ? presetMatrix(presets.data, k.presetId) : k.matrix) ?? {};
                 return (
-                  <Table.Tr key={k.id} style={{ opacity: revoked || expired ? 0.55 : 1 }}>
+                  <Table.Tr key={k.id} style={{ opacity: revoked || expired || suspended ? 0.55 : 1 }}>
                     <Table.Td>
                       <Text fz="sm" fw={600}>
                         {k.name}
@@ -277,6 +376,13 @@ export function ApiKeysTab() {
                         <Badge color="gray" variant="light" size="xs">
                           Expired
                         </Badge>
+                      )}
+                      {suspended && (
+                        <Tooltip label="Its creator is no longer an admin of this workspace. Transfer it to the workspace to use it again, or revoke it.">
+                          <Badge color="orange" variant="light" size="xs">
+                            Suspended
+                          </Badge>
+                        </Tooltip>
                       )}
                     </Table.Td>
                     <Table.Td>
@@ -298,6 +404,9 @@ export function ApiKeysTab() {
                       </Text>
                     </Table.Td>
                     <Table.Td>
+                      <OwnerCell apiKey={k} />
+                    </Table.Td>
+                    <Table.Td>
                       <Tooltip label={dateTime(k.expiresAt)} disabled={!k.expiresAt}>
                         <Text fz="sm">{k.expiresAt ? relativeTime(k.expiresAt) : 'Never'}</Text>
                       </Tooltip>
@@ -306,18 +415,31 @@ export function ApiKeysTab() {
                       <Text fz="sm">{relativeTime(k.lastUsedAt)}</Text>
                     </Table.Td>
                     <Table.Td>
-                      {!revoked && (
-                        <Tooltip label="Revoke">
-                          <ActionIcon
-                            color="red"
-                            variant="subtle"
-                            aria-label={`Revoke ${k.name}`}
-                            onClick={() => setRevoking(k)}
-                          >
-                            <IconTrash size={16} />
-                          </ActionIcon>
-                        </Tooltip>
-                      )}
+                      <Group gap={4} wrap="nowrap" justify="flex-end">
+                        {!revoked && k.owner.type === 'user' && (
+                          <Tooltip label="Transfer to workspace">
+                            <ActionIcon
+                              variant="subtle"
+                              aria-label={`Transfer ${k.name} to the workspace`}
+                              onClick={() => setTransferring(k)}
+                            >
+                              <IconBuilding size={16} />
+                            </ActionIcon>
+                          </Tooltip>
+                        )}
+                        {!revoked && (
+                          <Tooltip label="Revoke">
+                            <ActionIcon
+                              color="red"
+                              variant="subtle"
+                              aria-label={`Revoke ${k.name}`}
+                              onClick={() => setRevoking(k)}
+                            >
+                              <IconTrash size={16} />
+                            </ActionIcon>
+                          </Tooltip>
+                        )}
+                      </Group>
                     </Table.Td>
                   </Table.Tr>
                 );
@@ -327,6 +449,11 @@ export function ApiKeysTab() {
         </QueryPanel>
       </Paper>
       <CreateKeyDialog opened={creating} onClose={() => setCreating(false)} workspaceId={workspace.id} />
+      <TransferKeyDialog
+        apiKey={transferring}
+        onClose={() => setTransferring(null)}
+        workspaceId={workspace.id}
+      />
       <Modal opened={revoking !== null} onClose={() => setRevoking(null)} title="Revoke this key?">
         <Stack>
           <Text fz="sm">

@@ -12,6 +12,7 @@ import {
   type WorkspaceState,
 } from '@atrium/policy';
 import { type Kysely, sql } from 'kysely';
+import { KEY_OWNER_VOUCHES } from '../../auth/api-keys';
 import type { DB } from '../../db/schema';
 
 interface StateRow {
@@ -43,7 +44,10 @@ function json<T>(value: unknown): T {
 }
 
 /**
- * Loads everything the decision needs about one workspace. Returns null when
+ * Loads everything the decision needs about one workspace: its members,
+ * agents, live API keys (not revoked, not expired, and vouched for by their
+ * owner — a service key, or a creator still an admin: docs/rules.md §4
+ * "API keys"), presets and policies. Returns null when
  * the workspace does not exist. Loading is kept apart from deciding: the
  * permission engine (`@atrium/policy`) is pure.
  *
@@ -69,7 +73,7 @@ export async function loadWorkspaceState(
       (SELECT coalesce(json_agg(json_build_object('id', k.id, 'matrix', k.matrix,
           'preset_id', k.preset_id, 'agent_id', k.agent_id)), '[]')
         FROM api_keys k WHERE k.workspace_id = w.id AND k.revoked_at IS NULL
-          AND (k.expires_at IS NULL OR k.expires_at > now())) AS keys,
+          AND (k.expires_at IS NULL OR k.expires_at > now()) AND ${KEY_OWNER_VOUCHES}) AS keys,
       (SELECT coalesce(json_agg(json_build_object('id', p.id, 'matrix', p.matrix)), '[]')
         FROM presets p WHERE p.workspace_id = w.id) AS presets,
       (SELECT wp.named FROM workspace_policies wp WHERE wp.workspace_id = w.id) AS named,

@@ -494,6 +494,27 @@ const SCENARIOS: Record<string, Scenario> = {
       return call(w.admin)({ method: 'DELETE', url: ws(w, `/api-keys/${id}`) });
     },
   },
+  'POST /v1/workspaces/:workspaceId/api-keys/:id/transfer': {
+    actions: ['api_key.transferred'],
+    run: async (w, call) => {
+      const key = await ok(
+        as(
+          ctx.app,
+          w.admin,
+        )({
+          method: 'POST',
+          url: ws(w, '/api-keys'),
+          payload: { name: 'Service key', presetId: 'read_only_reviewer' },
+        }),
+      );
+      const id = (key.apiKey as { id: string }).id;
+      return call(w.admin)({
+        method: 'POST',
+        url: ws(w, `/api-keys/${id}/transfer`),
+        payload: { confirm: 'Service key' },
+      });
+    },
+  },
 
   // --- agent resources ---
   'PATCH /v1/workspaces/:workspaceId/agents/:agentId/settings/persona': {

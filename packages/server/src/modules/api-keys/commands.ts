@@ -1,13 +1,14 @@
 import { isBuiltinPresetId, parseMatrix, type WorkspaceState } from '@atrium/policy';
 import { generateApiKey } from '../../auth/api-keys';
 import { defineCommand } from '../../command/command';
+import { requireConfirmation } from '../../command/confirm';
 import type { MatrixJson } from '../../db/schema';
-import { type FieldIssue, notFound, validationFailed } from '../../errors';
+import { type FieldIssue, notFound, problem, validationFailed } from '../../errors';
 import { type ApiKeyView, presentApiKey } from './queries';
-import { findApiKey, insertApiKey, markRevoked } from './repo';
+import { type ApiKeyRow, findApiKey, insertApiKey, markRevoked, markServiceKey } from './repo';
 
 /**
- * The API-key commands (docs/rules.md §4 "API keys"): create, revoke. A key
+ * The API-key commands (docs/rules.md §4 "API keys"): create, revoke, transfer. A key
  * is a principal with access, so both change the access state: the command
  * wrapper bumps the revision and settles this instance's cache (with its
  * API-key resolutions) before the answer leaves.
@@ -94,7 +95,7 @@ export const createApiKey = defineCommand({
       expiresAt,
       createdBy: ctx.userId,
     });
-    const apiKey = presentApiKey(row);
+    const apiKey = presentApiKey((await findApiKey(ctx.tx, state.workspaceId, row.id)) as ApiKeyRow);
     await ctx.record({
       action: 'api_key.created',
       target: { type: 'api_key', id: row.id },
@@ -126,13 +127,53 @@ export const revokeApiKey = defineCommand({
     const current = await findApiKey(ctx.tx, workspaceId, id, true);
     if (!current) throw notFound('API key');
     if (current.revoked_at) return { apiKey: presentApiKey(current) };
-    const row = await markRevoked(ctx.tx, workspaceId, id);
+    await markRevoked(ctx.tx, workspaceId, id);
+    const row = (await findApiKey(ctx.tx, workspaceId, id)) as ApiKeyRow;
     await ctx.record({
       action: 'api_key.revoked',
       target: { type: 'api_key', id },
       agentId: row.agent_id,
       before: { name: row.name, prefix: row.prefix, status: 'active' },
       after: { status: 'revoked' },
+    });
+    return { apiKey: presentApiKey(row) };
+  },
+});
+
+/**
+ * Transfers a key to the workspace (issue 14, "Keys outlive their creator";
+ * docs/rules.md §4 "API keys"): it becomes a service key, no longer bound to
+ * its creator, so it keeps working after they leave or are demoted. Explicit
+ * (the admin types the key's name) and audited (`api_key.transferred`). A
+ * suspended key (its creator already gone) may be transferred too: that
+ * revives it, deliberately. A revoked key cannot be; transferring a service
+ * key again changes nothing (no write, no revision bump).
+ */
+export const transferApiKey = defineCommand({
+  name: 'api_keys.transfer',
+  actions: ['api_key.transferred'],
+  target: (input: { id: string }) => ({ type: 'api_key', id: input.id }),
+  async run(ctx, { id, confirm }: { id: string; confirm: string }): Promise<{ apiKey: ApiKeyView }> {
+    const workspaceId = ctx.workspaceId;
+    if (!workspaceId) throw new Error('api_keys.transfer runs in a workspace scope');
+    const current = await findApiKey(ctx.tx, workspaceId, id, true);
+    if (!current) throw notFound('API key');
+    requireConfirmation(confirm, current.name, "key's name");
+    if (current.revoked_at) throw problem('conflict', 'A revoked key cannot be transferred');
+    if (current.service_key) return { apiKey: presentApiKey(current) };
+    await markServiceKey(ctx.tx, workspaceId, id);
+    const row = (await findApiKey(ctx.tx, workspaceId, id)) as ApiKeyRow;
+    await ctx.record({
+      action: 'api_key.transferred',
+      target: { type: 'api_key', id },
+      agentId: row.agent_id,
+      before: {
+        name: current.name,
+        prefix: current.prefix,
+        owner: { type: 'user', userId: current.created_by, name: current.creator_name },
+        status: presentApiKey(current).status,
+      },
+      after: { owner: { type: 'workspace' } },
     });
     return { apiKey: presentApiKey(row) };
   },

@@ -12,13 +12,21 @@ export interface ApiKeyView {
   matrix: MatrixJson | null;
   presetId: string | null;
   agentId: string | null;
-  status: 'active' | 'revoked' | 'expired';
+  /** `suspended`: neither revoked nor expired, but its creator no longer vouches for it (removed, demoted, deleted). */
+  status: 'active' | 'revoked' | 'expired' | 'suspended';
   expiresAt: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
   createdAt: string;
   createdBy: string | null;
+  /** Who the key is bound to (docs/rules.md §4 "API keys"): its creator, or the workspace once transferred. */
+  owner: ApiKeyOwner;
 }
+
+/** A user key's `userId` and `name` are null when the creator's account was deleted. */
+export type ApiKeyOwner =
+  | { type: 'user'; userId: string | null; name: string | null }
+  | { type: 'workspace' };
 
 /** The API view of a key row: status derived from revocation and expiry; no secret, no hash. */
 export function presentApiKey(k: ApiKeyRow): ApiKeyView {
@@ -30,12 +38,15 @@ export function presentApiKey(k: ApiKeyRow): ApiKeyView {
     matrix: k.matrix,
     presetId: k.preset_id,
     agentId: k.agent_id,
-    status: k.revoked_at ? 'revoked' : expired ? 'expired' : 'active',
+    status: k.revoked_at ? 'revoked' : expired ? 'expired' : k.vouched ? 'active' : 'suspended',
     expiresAt: isoOrNull(k.expires_at),
     lastUsedAt: isoOrNull(k.last_used_at),
     revokedAt: isoOrNull(k.revoked_at),
     createdAt: isoOrNull(k.created_at) as string,
     createdBy: k.created_by,
+    owner: k.service_key
+      ? { type: 'workspace' }
+      : { type: 'user', userId: k.created_by, name: k.creator_name },
   };
 }
 

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { execute } from '../../command/http';
 import { access } from '../../http/access';
 import { scopeOf } from '../../http/guard';
-import { createApiKey, revokeApiKey } from './commands';
+import { createApiKey, revokeApiKey, transferApiKey } from './commands';
 import { getApiKey, listApiKeys } from './queries';
 
 const tags = ['api-keys'];
@@ -16,12 +16,29 @@ const ApiKeyView = Type.Object({
   matrix: Nullable(Type.Record(Type.String(), Type.String())),
   presetId: Nullable(Type.String()),
   agentId: Nullable(Type.String()),
-  status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('expired')]),
+  status: Type.Union(
+    [Type.Literal('active'), Type.Literal('revoked'), Type.Literal('expired'), Type.Literal('suspended')],
+    { description: '`suspended`: its creator was removed or demoted (or deleted); transfer it to revive it' },
+  ),
   expiresAt: Nullable(Type.String({ format: 'date-time' })),
   lastUsedAt: Nullable(Type.String({ format: 'date-time' })),
   revokedAt: Nullable(Type.String({ format: 'date-time' })),
   createdAt: Type.String({ format: 'date-time' }),
   createdBy: Nullable(Type.String()),
+  owner: Type.Union(
+    [
+      Type.Object({
+        type: Type.Literal('user'),
+        userId: Nullable(Type.String()),
+        name: Nullable(Type.String()),
+      }),
+      Type.Object({ type: Type.Literal('workspace') }),
+    ],
+    {
+      description:
+        'A user key works only while its creator is a workspace admin; a workspace (service) key was transferred by an admin',
+    },
+  ),
 });
 
 const WorkspaceParams = Type.Object({ workspaceId: Type.String() });
@@ -105,6 +122,33 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const { value, revision } = await execute(req, revokeApiKey, { id: req.params.id });
       // An already-revoked key: nothing changed, the answer names the current revision.
+      return { ...value, revision: revision ?? scopeOf(req).state.revision };
+    },
+  );
+
+  app.post(
+    '/v1/workspaces/:workspaceId/api-keys/:id/transfer',
+    {
+      config: { access: access.capability('workspace.manage') },
+      schema: {
+        tags,
+        summary: 'Transfer an API key to the workspace (a service key, no longer bound to its creator)',
+        description:
+          'A key works only while its creator is a workspace admin; a transferred key keeps working after they leave. `confirm` is the key’s name.',
+        params: KeyParams,
+        body: Type.Object(
+          { confirm: Type.String({ maxLength: 200, description: 'The key’s name, typed' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ apiKey: ApiKeyView, revision: Type.Integer() }) },
+      },
+    },
+    async (req) => {
+      const { value, revision } = await execute(req, transferApiKey, {
+        id: req.params.id,
+        confirm: req.body.confirm,
+      });
+      // Already a service key: nothing changed, the answer names the current revision.
       return { ...value, revision: revision ?? scopeOf(req).state.revision };
     },
   );

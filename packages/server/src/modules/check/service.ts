@@ -20,7 +20,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { Principal } from '../../auth/principal';
 import type { DB } from '../../db/schema';
-import { type FieldIssue, notFound, validationFailed } from '../../errors';
+import { type FieldIssue, notFound, problem, validationFailed } from '../../errors';
 import type { AccessStateSource, CachedAccess } from '../access/service';
 import { findApiKeyNames, findUserNames } from './repo';
 import type {
@@ -91,7 +91,14 @@ export function checkOne(
 }
 
 function decideOne(entry: CachedAccess | null, principal: Principal, check: CheckRequest): CheckResult {
-  if (entry === null || !mayInspect(entry.state, principal, check.subject)) throw notFound('workspace');
+  if (entry === null || !mayInspect(entry.state, principal, check.subject)) {
+    // A key of this workspace that the state no longer holds (revoked, or its
+    // creator removed or demoted: docs/rules.md §4 "API keys"): 401, as the guard answers.
+    if (entry !== null && principal.type === 'api_key' && !entry.state.apiKeys.has(principal.apiKeyId)) {
+      throw problem('unauthenticated', 'This API key is no longer valid');
+    }
+    throw notFound('workspace');
+  }
   return answer(entry, check);
 }
 
