@@ -17,6 +17,7 @@
  *   npm run revoke -w @atrium/bench
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_ROUNDS=1000 npx tsx bench/revoke.ts
  */
+import { randomBytes } from 'node:crypto';
 import { buildApp } from '../packages/server/src/app';
 import { loadConfig } from '../packages/server/src/config';
 import { openDatabase } from '../packages/server/src/db';
@@ -40,6 +41,8 @@ async function run(): Promise<void> {
   const aDatabase = await openDatabase({ kind: 'postgres', url: bench.url, poolSize: 5 });
   const config = loadConfig({
     ATRIUM_MODE: 'production',
+    // A throwaway seal key: benchmarks never verify seals across runs.
+    ATRIUM_AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
     DATABASE_URL: bench.url,
     LOG_LEVEL: 'warn',
     ATRIUM_CONSOLE_DIR: '/nonexistent',

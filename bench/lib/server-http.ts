@@ -7,6 +7,7 @@
  *                                    /v1/check/batch answer a constant
  *   server-http.ts atrium <db url>   the Atrium app on that PostgreSQL database
  */
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp } from '../../packages/server/src/app';
 import { loadConfig } from '../../packages/server/src/config';
@@ -26,6 +27,8 @@ async function atrium(): Promise<FastifyInstance> {
   if (!url) throw new Error('usage: server-http.ts atrium <postgres url>');
   const config = loadConfig({
     ATRIUM_MODE: 'production',
+    // A throwaway seal key: benchmarks never verify seals across runs.
+    ATRIUM_AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
     DATABASE_URL: url,
     DATABASE_POOL_SIZE: '10',
     LOG_LEVEL: 'warn',

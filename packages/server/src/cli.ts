@@ -14,7 +14,7 @@ Commands:
   serve        run the API and the console (default)
   migrate      apply pending database migrations and exit
   seed-demo    create the demo workspace if it does not exist and exit
-  audit        verify activity-log hash chains, purge by retention (atrium audit --help)
+  audit        verify activity-log hash chains and seals, seal, purge by retention (atrium audit --help)
   --help       show this help
 
 Configuration comes from environment variables: see the README.
@@ -59,8 +59,14 @@ export async function main(argv: string[]): Promise<number> {
           console.log(AUDIT_HELP);
           return 0;
         }
+        const config = loadConfig();
         return await withDatabase((d) =>
-          auditCommand(argv.slice(1), d.db, { out: (l) => console.log(l), err: (l) => console.error(l) }),
+          auditCommand(
+            argv.slice(1),
+            d.db,
+            { out: (l) => console.log(l), err: (l) => console.error(l) },
+            { key: config.auditSigningKey, ephemeral: config.auditSigningKeyEphemeral },
+          ),
         );
       }
       case '--help':

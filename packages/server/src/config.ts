@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { generateSealKey, parseSealKey, type SealKey } from './audit/seal';
 
 /**
  * Configuration from environment variables, validated at start. A bad value
@@ -60,6 +61,16 @@ export interface Config {
   widgetAllowHttp: boolean;
   /** Minutes between automatic activity-log purges by retention period; 0 = off. */
   activityPurgeIntervalMinutes: number;
+  /**
+   * Signs the seals of the activity chains' heads (ATRIUM_AUDIT_SIGNING_KEY,
+   * docs/audit.md "Signed seals"). Required in production; in development an
+   * unset key is replaced by one generated at start (`auditSigningKeyEphemeral`).
+   */
+  auditSigningKey: SealKey;
+  /** The key was generated at start: its seals cannot be verified after a restart. */
+  auditSigningKeyEphemeral: boolean;
+  /** A chain with entries newer than its last seal is sealed once that seal is this old (ATRIUM_AUDIT_SEAL_MINUTES). */
+  auditSealMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -149,11 +160,35 @@ function oidcConfig(env: Env): Config['oidc'] {
   };
 }
 
+/** ATRIUM_AUDIT_SIGNING_KEY: required in production; generated (and flagged) in development. */
+function auditSigningKey(env: Env, mode: Config['mode']): { key: SealKey; ephemeral: boolean } {
+  const name = 'ATRIUM_AUDIT_SIGNING_KEY';
+  const raw = optional(env, name);
+  if (raw === null) {
+    if (mode === 'production') {
+      throw new ConfigError(
+        name,
+        'is required in production (an Ed25519 private key: PKCS#8 PEM or base64 seed)',
+      );
+    }
+    return { key: generateSealKey(), ephemeral: true };
+  }
+  try {
+    return { key: parseSealKey(raw), ephemeral: false };
+  } catch (err) {
+    throw new ConfigError(name, err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** The fixed signing key of tests (a seed anyone can read: never use it outside tests). */
+const TEST_AUDIT_SIGNING_KEY = Buffer.alloc(32, 7).toString('base64');
+
 /** Reads and validates the configuration; throws `ConfigError` naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const mode = oneOf(env, 'ATRIUM_MODE', 'development', ['development', 'production'] as const);
   const port = int(env, 'PORT', 3000, 0, 65535);
   const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const signing = auditSigningKey(env, mode);
   return {
     mode,
     host: str(env, 'HOST', '127.0.0.1'),
@@ -191,6 +226,9 @@ export function loadConfig(env: Env = process.env): Config {
     signInFailureWindowMinutes: int(env, 'SIGN_IN_FAILURE_WINDOW_MINUTES', 15, 1, 24 * 60),
     oidc: oidcConfig(env),
     activityPurgeIntervalMinutes: int(env, 'ACTIVITY_PURGE_INTERVAL_MINUTES', 60, 0, 7 * 24 * 60),
+    auditSigningKey: signing.key,
+    auditSigningKeyEphemeral: signing.ephemeral,
+    auditSealMinutes: int(env, 'ATRIUM_AUDIT_SEAL_MINUTES', 60, 1, 7 * 24 * 60),
   };
 }
 
@@ -204,6 +242,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       // Every test injects from 127.0.0.1: only rate-limit tests lower these.
       AUTH_RATE_LIMIT_PER_IP: '100000',
       AUTH_RATE_LIMIT_PER_ACCOUNT: '100000',
+      ATRIUM_AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
     }),
     verifyCommands: true,
     ...overrides,

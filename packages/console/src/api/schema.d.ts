@@ -3764,9 +3764,16 @@ export interface paths {
                                 seq: number;
                                 id: string | null;
                                 /** @enum {unknown} */
-                                reason: "hash_mismatch" | "broken_link" | "gap" | "checkpoint_unattested";
+                                reason: "hash_mismatch" | "broken_link" | "gap" | "checkpoint_unattested" | "seal_mismatch" | "truncated" | "seal_forged" | "head_mismatch";
                                 detail: string;
                             } | null;
+                            seals: {
+                                count: number;
+                                verified: number;
+                                unverifiable: number;
+                                lastSeq: number | null;
+                                lastSealedAt: string | null;
+                            };
                         };
                     };
                 };

@@ -310,6 +310,17 @@ export interface ActivityCheckpointsTable {
   created_at: Timestamp;
 }
 
+/** Signed seals of chain heads (migration 0007, audit/seal.ts). Insert-only. */
+export interface ActivitySealsTable {
+  id: Generated<number>;
+  workspace_id: string | null;
+  seq: number;
+  hash: string;
+  key_id: string;
+  signature: string;
+  created_at: Timestamp;
+}
+
 export * from './schema-resources';
 
 export interface DB {
@@ -333,6 +344,7 @@ export interface DB {
   invitations: InvitationsTable;
   activity_settings: ActivitySettingsTable;
   activity_checkpoints: ActivityCheckpointsTable;
+  activity_seals: ActivitySealsTable;
   agent_settings: AgentSettingsTable;
   data_sources: DataSourcesTable;
   conversations: ConversationsTable;

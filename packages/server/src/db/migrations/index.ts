@@ -6,6 +6,7 @@ import { migration as activity } from './0004_activity';
 import { migration as resources } from './0005_resources';
 import { migration as invitationLimits } from './0006_invitation_limits';
 import { migration as apiKeyOwner } from './0007_api_key_owner';
+import { migration as activitySeals } from './0008_activity_seals';
 
 /**
  * Every migration, in order. Append new ones at the end (one file each,
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   resources,
   invitationLimits,
   apiKeyOwner,
+  activitySeals,
 ];

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { as, createUser, type TestUser } from '../../../test/factories';
 import { json, useTestApp } from '../../../test/harness';
 import { recordActivity } from '../../audit/record';
+import { sealChain } from '../../audit/seal';
 import { bumpRevision } from '../../command/revision';
 
 // No console build: the static plugin's routes are not what these tests are about.
@@ -291,6 +292,24 @@ describe('GET /v1/workspaces/:workspaceId/activity/verify', () => {
     const bad = await as(ctx.app, a)({ method: 'GET', url: `/v1/workspaces/${fresh}/activity/verify` });
     expect(bad.statusCode).toBe(200);
     expect(json(bad)).toMatchObject({ intact: false, firstBad: { seq: 2, reason: 'hash_mismatch' } });
+  });
+
+  it("checks the chain's signed seals with the configured key: a deletion of the newest entries is truncated", async () => {
+    const [a] = await Promise.all([createUser(ctx.app)]);
+    const fresh = await workspaceWith(a);
+    for (let i = 0; i < 3; i++) await log(fresh, 'member.role_changed', a);
+    const sealed = await sealChain(ctx.app.db, ctx.config.auditSigningKey, fresh);
+    const ok = await as(ctx.app, a)({ method: 'GET', url: `/v1/workspaces/${fresh}/activity/verify` });
+    expect(json(ok)).toMatchObject({ intact: true, seals: { count: 1, verified: 1, lastSeq: sealed?.seq } });
+
+    await ctx.app.db.transaction().execute(async (tx) => {
+      await sql`SET LOCAL session_replication_role = replica`.execute(tx);
+      await sql`DELETE FROM activity_log WHERE workspace_id = ${fresh} AND seq = ${sealed?.seq ?? 0}`.execute(
+        tx,
+      );
+    });
+    const bad = await as(ctx.app, a)({ method: 'GET', url: `/v1/workspaces/${fresh}/activity/verify` });
+    expect(json(bad)).toMatchObject({ intact: false, firstBad: { seq: sealed?.seq, reason: 'truncated' } });
   });
 });
 

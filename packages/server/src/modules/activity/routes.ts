@@ -13,9 +13,11 @@ import {
   PurgeResponse,
   RetentionBody,
   RetentionResponse,
+  SealKeyResponse,
   VerifyResponse,
   WorkspaceParams,
 } from './schema';
+import { startSealJob } from './seal-job';
 import { exportStream, searchActivity, toFilter } from './service';
 import { verifyChain } from './verify';
 
@@ -25,10 +27,29 @@ const TAGS = ['activity'];
  * The activity log's HTTP API (docs/rules.md §5, §6 `/activity /activity/export
  * /activity/verify`): reading, exporting and verifying need `activity.read`
  * (workspace admins); changing retention and purging need
- * `workspace.manage` (also admins only). Also starts the periodic purge job.
+ * `workspace.manage` (also admins only). The seals' public key is public.
+ * Also starts the periodic purge and seal jobs.
  */
 export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   startPurgeJob(app);
+  startSealJob(app);
+
+  app.get(
+    '/v1/audit/seal-key',
+    {
+      // Public by design: anyone holding a chain's head and seal can check it (docs/audit.md "Signed seals").
+      config: { access: access.public() },
+      schema: {
+        tags: TAGS,
+        summary: "The public key that signs the activity chains' seals (Ed25519)",
+        response: { 200: SealKeyResponse },
+      },
+    },
+    async (req) => {
+      const key = req.server.config.auditSigningKey;
+      return { algorithm: 'Ed25519' as const, keyId: key.keyId, publicKey: key.publicKeyRaw, pem: key.pem };
+    },
+  );
 
   app.get(
     '/v1/workspaces/:workspaceId/activity',
@@ -91,7 +112,8 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: VerifyResponse },
       },
     },
-    async (req) => verifyChain(req.server.db, scopeOf(req).workspaceId),
+    async (req) =>
+      verifyChain(req.server.db, scopeOf(req).workspaceId, { sealKey: req.server.config.auditSigningKey }),
   );
 
   app.get(

@@ -101,11 +101,35 @@ export const VerifyResponse = Type.Object({
     Type.Object({
       seq: Type.Integer(),
       id: NullableString,
-      reason: Type.Enum(['hash_mismatch', 'broken_link', 'gap', 'checkpoint_unattested']),
+      reason: Type.Enum([
+        'hash_mismatch',
+        'broken_link',
+        'gap',
+        'checkpoint_unattested',
+        'seal_mismatch',
+        'truncated',
+        'seal_forged',
+        'head_mismatch',
+      ]),
       detail: Type.String(),
     }),
     Type.Null(),
   ]),
+  seals: Type.Object({
+    count: Type.Integer(),
+    verified: Type.Integer(),
+    unverifiable: Type.Integer(),
+    lastSeq: Type.Union([Type.Integer(), Type.Null()]),
+    lastSealedAt: NullableString,
+  }),
+});
+
+/** `GET /v1/audit/seal-key`: the public half of the key that signs the chains' seals. */
+export const SealKeyResponse = Type.Object({
+  algorithm: Type.Literal('Ed25519'),
+  keyId: Type.String({ description: 'First 16 hex characters of SHA-256 over the raw public key' }),
+  publicKey: Type.String({ description: 'The raw 32-byte public key, base64' }),
+  pem: Type.String({ description: 'The public key as SPKI PEM' }),
 });
 
 export const RetentionBody = Type.Object(

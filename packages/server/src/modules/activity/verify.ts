@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { chainKey, entryHash, GENESIS_HASH, GLOBAL_CHAIN, latestCheckpoint } from '../../audit/record';
+import { chainSeals, type Seal, type SealKey, sealSignatureValid } from '../../audit/seal';
 import type { DB } from '../../db/schema';
 
 /** Why an entry breaks the chain. */
@@ -11,7 +12,36 @@ export type ChainFault =
   /** A seq is missing (an entry was deleted) or the chain does not start where it should. */
   | 'gap'
   /** The purge checkpoint the chain starts from is not attested by an `activity.purged` entry. */
-  | 'checkpoint_unattested';
+  | 'checkpoint_unattested'
+  /** A signed seal records another hash for this seq: the chain was rewritten up to or past it (docs/audit.md "Signed seals"). */
+  | 'seal_mismatch'
+  /** A signed seal (or the head given with `--head`) is beyond the chain's last entry: the newest entries were deleted. */
+  | 'truncated'
+  /** A seal's signature does not verify with the configured key: the seal row was forged or altered. */
+  | 'seal_forged'
+  /** The head given with `--head` (kept elsewhere) has another hash than the chain's entry at that seq. */
+  | 'head_mismatch';
+
+/** What verification found of the chain's signed seals. */
+export interface SealsReport {
+  /** Seals stored for the chain. */
+  count: number;
+  /** Seals whose signature verifies with the configured key. */
+  verified: number;
+  /** Seals by another key (a previous or another instance's key): reported, not trusted, not a failure. */
+  unverifiable: number;
+  /** The newest verified seal. */
+  lastSeq: number | null;
+  lastSealedAt: string | null;
+}
+
+/** How to verify: the configured key's public half, and optionally a head kept outside the database. */
+export interface VerifyOptions {
+  /** Seals are checked against this key; without one every seal is unverifiable. */
+  sealKey?: Pick<SealKey, 'publicKey' | 'keyId'> | null;
+  /** The last published head (`atrium audit verify --head <seq>:<hash>`): missing or different is not intact. */
+  head?: { seq: number; hash: string } | null;
+}
 
 /** The answer of `GET …/activity/verify` and `atrium audit verify`. */
 export interface VerifyReport {
@@ -28,6 +58,7 @@ export interface VerifyReport {
   checkpoint: { seq: number; hash: string; purgedCount: number; createdAt: string } | null;
   /** The first entry that does not verify; null when intact. */
   firstBad: { seq: number; id: string | null; reason: ChainFault; detail: string } | null;
+  seals: SealsReport;
 }
 
 const PAGE = 2000;
@@ -48,19 +79,55 @@ const PAGE = 2000;
  * if (!report.intact) console.log(report.firstBad); // { seq: 42, id: '1234', reason: 'hash_mismatch', … }
  * ```
  */
-export async function verifyChain(db: Kysely<DB>, workspaceId: string | null): Promise<VerifyReport> {
+export async function verifyChain(
+  db: Kysely<DB>,
+  workspaceId: string | null,
+  options: VerifyOptions = {},
+): Promise<VerifyReport> {
   const ws = workspaceId?.toLowerCase() ?? null;
-  const first = await verifyOnce(db, ws);
+  const first = await verifyOnce(db, ws, options);
   if (first.intact) return first;
   // A purge that ran while we walked moves the start of the chain; walk again
   // once from the new checkpoint before calling the chain broken.
   const again = await latestCheckpoint(db, ws);
-  if ((again?.seq ?? null) !== (first.checkpoint?.seq ?? null)) return verifyOnce(db, ws);
+  if ((again?.seq ?? null) !== (first.checkpoint?.seq ?? null)) return verifyOnce(db, ws, options);
   return first;
 }
 
-async function verifyOnce(db: Kysely<DB>, ws: string | null): Promise<VerifyReport> {
+/**
+ * The chain's seals, signatures checked (docs/audit.md "Signed seals"): the
+ * verified ones by seq, the first forged one, and the counts for the report.
+ * A seal by another key id is unverifiable, not forged: it may be a previous key's.
+ */
+async function checkSeals(db: Kysely<DB>, ws: string | null, key: VerifyOptions['sealKey']) {
+  const seals = await chainSeals(db, ws);
+  const verified = new Map<number, Seal>();
+  let forged: Seal | null = null;
+  let unverifiable = 0;
+  let newest: Seal | null = null;
+  for (const seal of seals) {
+    if (!key || seal.keyId !== key.keyId) {
+      unverifiable++;
+    } else if (sealSignatureValid(key, seal)) {
+      verified.set(seal.seq, seal);
+      newest = seal;
+    } else {
+      forged ??= seal;
+    }
+  }
+  const report: SealsReport = {
+    count: seals.length,
+    verified: verified.size,
+    unverifiable,
+    lastSeq: newest?.seq ?? null,
+    lastSealedAt: newest?.createdAt.toISOString() ?? null,
+  };
+  return { verified, forged, newest, report };
+}
+
+async function verifyOnce(db: Kysely<DB>, ws: string | null, options: VerifyOptions): Promise<VerifyReport> {
   const checkpoint = await latestCheckpoint(db, ws);
+  const seals = await checkSeals(db, ws, options.sealKey);
   const report: VerifyReport = {
     workspaceId: ws,
     intact: true,
@@ -77,12 +144,32 @@ async function verifyOnce(db: Kysely<DB>, ws: string | null): Promise<VerifyRepo
         }
       : null,
     firstBad: null,
+    seals: seals.report,
   };
   const fail = (seq: number, id: string | null, reason: ChainFault, detail: string) => {
     report.intact = false;
     report.firstBad = { seq, id, reason, detail };
     return report;
   };
+
+  if (seals.forged) {
+    return fail(
+      seals.forged.seq,
+      null,
+      'seal_forged',
+      `the seal of seq ${seals.forged.seq} (seal ${seals.forged.id}) does not verify with key ${seals.forged.keyId}`,
+    );
+  }
+  // The checkpoint is the last purged entry's seq and hash: a seal there must agree with it.
+  const sealedAtCheckpoint = checkpoint ? seals.verified.get(checkpoint.seq) : undefined;
+  if (checkpoint && sealedAtCheckpoint && sealedAtCheckpoint.hash !== checkpoint.hash) {
+    return fail(
+      checkpoint.seq,
+      null,
+      'seal_mismatch',
+      `the purge checkpoint at seq ${checkpoint.seq} differs from its seal`,
+    );
+  }
 
   if (checkpoint) {
     const attestation = await db
@@ -155,6 +242,18 @@ async function verifyOnce(db: Kysely<DB>, ws: string | null): Promise<VerifyRepo
       if (computed !== row.hash) {
         return fail(seq, id, 'hash_mismatch', `the content of seq ${seq} does not match its hash`);
       }
+      const sealed = seals.verified.get(seq);
+      if (sealed && sealed.hash !== row.hash) {
+        return fail(
+          seq,
+          id,
+          'seal_mismatch',
+          `seq ${seq} was sealed with another hash on ${sealed.createdAt.toISOString()}: the chain was rewritten`,
+        );
+      }
+      if (options.head && options.head.seq === seq && options.head.hash !== row.hash) {
+        return fail(seq, id, 'head_mismatch', `seq ${seq} does not have the hash of the head kept elsewhere`);
+      }
       report.checked++;
       report.lastSeq = seq;
       report.lastHash = row.hash;
@@ -162,6 +261,37 @@ async function verifyOnce(db: Kysely<DB>, ws: string | null): Promise<VerifyRepo
       expectedSeq = seq + 1;
     }
     if (rows.length < PAGE) break;
+  }
+
+  // Where the chain ends now: its last entry, or the checkpoint when a purge removed every entry.
+  const end = report.lastSeq ?? checkpoint?.seq ?? 0;
+  if (seals.newest && seals.newest.seq > end) {
+    const missing = seals.newest.seq - end;
+    return fail(
+      seals.newest.seq,
+      null,
+      'truncated',
+      `seq ${seals.newest.seq} was sealed but the chain ends at seq ${end}: the newest ${missing} entr${missing === 1 ? 'y was' : 'ies were'} deleted`,
+    );
+  }
+  const head = options.head;
+  if (head) {
+    if (head.seq > end) {
+      return fail(
+        head.seq,
+        null,
+        'truncated',
+        `the head kept elsewhere is seq ${head.seq}, but the chain ends at seq ${end}`,
+      );
+    }
+    if (checkpoint && head.seq === checkpoint.seq && head.hash !== checkpoint.hash) {
+      return fail(
+        head.seq,
+        null,
+        'head_mismatch',
+        `the purge checkpoint at seq ${head.seq} differs from the head kept elsewhere`,
+      );
+    }
   }
   return report;
 }
