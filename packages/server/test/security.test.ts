@@ -112,4 +112,32 @@ describe('issue 14: holes the security probe found', () => {
         .sort(),
     ).toEqual([a1.id, a2.id].sort());
   });
+
+  it('every refusal is in the activity log: a refusal inside a command writes one access.denied with actor, target and reason', async () => {
+    const admin = await createUser(ctx.app);
+    const ws = await createWorkspace(ctx.app, admin);
+    const other = await addMember(ctx.app, admin, ws.id, { role: 'admin' });
+    // Nobody edits their own grants: refused inside the members command, not at the guard.
+    const res = await as(
+      ctx.app,
+      other,
+    )({
+      method: 'PATCH',
+      url: `/v1/workspaces/${ws.id}/members/${other.id}`,
+      payload: { agentAccess: 'assigned' },
+    });
+    expect(res.statusCode, res.body).toBe(403);
+    const denied = await ctx.app.db
+      .selectFrom('activity_log')
+      .selectAll()
+      .where('workspace_id', '=', ws.id)
+      .where('action', '=', 'access.denied')
+      .execute();
+    expect(denied).toHaveLength(1);
+    expect(denied[0]).toMatchObject({ actor_id: other.id, target_type: 'member', target_id: other.id });
+    expect(denied[0]?.after).toMatchObject({
+      command: 'members.update',
+      reason: expect.stringMatching(/own role or permissions/),
+    });
+  });
 });
