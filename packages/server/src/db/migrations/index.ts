@@ -5,6 +5,7 @@ import { migration as invitations } from './0003_invitations';
 import { migration as activity } from './0004_activity';
 import { migration as resources } from './0005_resources';
 import { migration as invitationLimits } from './0006_invitation_limits';
+import { migration as verificationEmailLimit } from './0007_verification_email_limit';
 
 /**
  * Every migration, in order. Append new ones at the end (one file each,
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   activity,
   resources,
   invitationLimits,
+  verificationEmailLimit,
 ];
