@@ -57,6 +57,8 @@ export interface Config {
   invitationEmailsPerInviterHour: number;
   /** Resends of one invitation per hour. */
   invitationResendsPerHour: number;
+  /** Verification emails one account may ask for per hour (docs/security.md "No mail cannon"). */
+  verificationEmailsPerHour: number;
   /** Accept plain-http `Origin`s for share links' authorized domains (local development only). */
   widgetAllowHttp: boolean;
   /** Minutes between automatic activity-log purges by retention period; 0 = off. */
@@ -218,6 +220,7 @@ export function loadConfig(env: Env = process.env): Config {
     invitationEmailsPerWorkspaceHour: int(env, 'INVITATION_EMAILS_PER_WORKSPACE_HOUR', 500, 1, 1_000_000),
     invitationEmailsPerInviterHour: int(env, 'INVITATION_EMAILS_PER_INVITER_HOUR', 200, 1, 1_000_000),
     invitationResendsPerHour: int(env, 'INVITATION_RESENDS_PER_HOUR', 3, 1, 1000),
+    verificationEmailsPerHour: int(env, 'VERIFICATION_EMAILS_PER_HOUR', 5, 1, 1000),
     sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 24 * 30, 1, 24 * 366),
     sessionIdleHours: int(env, 'SESSION_IDLE_HOURS', 24 * 7, 1, 24 * 366),
     authRateLimitPerIp: int(env, 'AUTH_RATE_LIMIT_PER_IP', 30, 1, 1_000_000),

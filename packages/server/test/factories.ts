@@ -106,7 +106,8 @@ export async function createWorkspace(
 
 /**
  * Makes `user` (a new one unless given) a member of the workspace through the
- * API: the admin invites the existing account (added at once), then sets the
+ * API: the admin invites the account and it accepts the invitation (an
+ * existing account joins only by accepting: docs/rules.md §4), then sets the
  * role (with confirmReset), agent access and grant when asked.
  */
 export async function addMember(
@@ -129,6 +130,9 @@ export async function addMember(
     payload: { emails: [user.email] },
   });
   if (res.statusCode !== 200) throw new Error(`add member failed (${res.statusCode}): ${res.body}`);
+  const [result] = (res.json() as { results: { status: string; invitationId?: string }[] }).results;
+  if (result?.invitationId) await acceptInvitation(app, user, result.invitationId);
+  else if (result?.status !== 'already_member') throw new Error(`add member failed: ${res.body}`);
   const patch: Record<string, unknown> = {};
   if (opts.role && opts.role !== 'member') Object.assign(patch, { role: opts.role, confirmReset: true });
   if (opts.agentAccess) patch.agentAccess = opts.agentAccess;
@@ -166,7 +170,20 @@ export async function createAgent(
   return { id: body.id, name, status: body.status };
 }
 
-/** Gives `user` a role (and optionally a grant) on an agent through the API, acting as `actor`. */
+/** `user` accepts an invitation addressed to their (verified) email, without the link. */
+export async function acceptInvitation(
+  app: FastifyInstance,
+  user: TestUser,
+  invitationId: string,
+): Promise<void> {
+  const res = await as(app, user)({ method: 'POST', url: `/v1/me/invitations/${invitationId}/accept` });
+  if (res.statusCode !== 200) throw new Error(`accept invitation failed (${res.statusCode}): ${res.body}`);
+}
+
+/**
+ * Gives `user` a role (and optionally a grant) on an agent through the API,
+ * acting as `actor`: invited by email, then accepted by the user.
+ */
 export async function addAgentMember(
   app: FastifyInstance,
   actor: TestUser,
@@ -188,5 +205,6 @@ export async function addAgentMember(
       presetId: opts.presetId,
     },
   });
-  if (res.statusCode !== 201) throw new Error(`add agent member failed (${res.statusCode}): ${res.body}`);
+  if (res.statusCode !== 202) throw new Error(`add agent member failed (${res.statusCode}): ${res.body}`);
+  await acceptInvitation(app, user, (res.json() as { invitationId: string }).invitationId);
 }

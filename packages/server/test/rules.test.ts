@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import {
+  acceptInvitation,
   addAgentMember,
   addMember,
   as,
@@ -547,7 +548,11 @@ describe('docs/rules.md §4 — lifecycle rules', () => {
       payload: { emails: [outsider.email], agents: [{ agentId: agent.id, role: 'agent_user' }] },
     });
     expect(res.statusCode, res.body).toBe(200);
-    expect(json(res).results).toMatchObject([{ email: outsider.email, status: 'added' }]);
+    const [result] = json<{ results: { email: string; status: string; invitationId: string }[] }>(
+      res,
+    ).results;
+    expect(result).toMatchObject({ email: outsider.email, status: 'invited' });
+    await acceptInvitation(ctx.app, outsider, result?.invitationId ?? '');
     const member = json(
       await as(ctx.app, admin)({ method: 'GET', url: `/v1/workspaces/${ws.id}/members/${outsider.id}` }),
     );
@@ -715,7 +720,12 @@ describe('docs/rules.md §4 — lifecycle rules', () => {
     });
     expect(res.statusCode).toBe(403);
     expect(
-      await ctx.app.db.selectFrom('invitations').select('id').where('workspace_id', '=', ws.id).execute(),
+      await ctx.app.db
+        .selectFrom('invitations')
+        .select('id')
+        .where('workspace_id', '=', ws.id)
+        .where('email', '=', 'newcomer@example.com')
+        .execute(),
     ).toEqual([]);
   });
 
@@ -815,7 +825,7 @@ describe('docs/rules.md §4 — lifecycle rules', () => {
     expect(direct.statusCode).toBe(403);
   });
 
-  it('an existing account is added at once and notified by email', async () => {
+  it('an existing account is invited like any address and joins only by accepting', async () => {
     const { ws, asAdmin } = await setup('Notify Co');
     const u = await createUser(ctx.app);
     const res = await asAdmin({
@@ -823,11 +833,20 @@ describe('docs/rules.md §4 — lifecycle rules', () => {
       url: `/v1/workspaces/${ws.id}/invitations`,
       payload: { emails: [u.email.toUpperCase()], presetId: 'builder' },
     });
-    expect(json(res).results).toMatchObject([{ email: u.email, status: 'added', userId: u.id }]);
-    expect(await level(u, ws.id, 'build.flows')).toBe('edit');
+    const [result] = json<{ results: { status: string; invitationId: string }[] }>(res).results;
+    expect(result).toEqual({ email: u.email, status: 'invited', invitationId: expect.any(String) });
+    // Not a member until they accept (docs/rules.md §4).
+    expect((await as(ctx.app, u)({ method: 'GET', url: `/v1/workspaces/${ws.id}` })).statusCode).toBe(404);
     const mails = await outbox(u.email);
-    expect(mails.map((m) => m.template)).toContain('workspace_added');
-    expect(mails.find((m) => m.template === 'workspace_added')?.subject).toContain('Notify Co');
+    // The sign-up's verification email, then the invitation: no "added you" notice.
+    expect(mails.map((m) => m.template)).toEqual(['verify_email', 'invitation']);
+    expect(mails[1]?.subject).toContain('Notify Co');
+    const pending = json<{ invitations: { id: string }[] }>(
+      await as(ctx.app, u)({ method: 'GET', url: '/v1/me/invitations' }),
+    );
+    expect(pending.invitations.map((i) => i.id)).toEqual([result?.invitationId]);
+    await acceptInvitation(ctx.app, u, result?.invitationId ?? '');
+    expect(await level(u, ws.id, 'build.flows')).toBe('edit');
   });
 
   it('a new address gets a single-use link by email, and signing up with it joins', async () => {

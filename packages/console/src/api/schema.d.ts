@@ -2099,7 +2099,6 @@ export interface paths {
                                 } | null;
                                 presetId: string | null;
                                 addedAt: string;
-                                joinedWorkspace?: boolean;
                                 /** @description The workspace revision after this write: pass it as atLeastRevision to /v1/check */
                                 revision?: number;
                             } & {
@@ -2113,7 +2112,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Give a user a role on this agent (an account not yet in the workspace joins it) */
+        /** Give a workspace member (userId) a role on this agent, or invite an address (email) to it */
         post: {
             parameters: {
                 query?: never;
@@ -2131,7 +2130,7 @@ export interface paths {
                         userId?: string;
                         /**
                          * Format: email
-                         * @description Any existing account; it joins the workspace
+                         * @description Any address: it is sent an invitation to this agent (accepted, it joins the workspace)
                          */
                         email?: string;
                         role: "agent_admin" | "agent_user";
@@ -2161,9 +2160,23 @@ export interface paths {
                             } | null;
                             presetId: string | null;
                             addedAt: string;
-                            joinedWorkspace?: boolean;
                             /** @description The workspace revision after this write: pass it as atLeastRevision to /v1/check */
                             revision?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            email: string;
+                            status: "invited" | "updated";
+                            invitationId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -2215,7 +2228,6 @@ export interface paths {
                             } | null;
                             presetId: string | null;
                             addedAt: string;
-                            joinedWorkspace?: boolean;
                             /** @description The workspace revision after this write: pass it as atLeastRevision to /v1/check */
                             revision?: number;
                         } & {
@@ -2303,7 +2315,6 @@ export interface paths {
                             } | null;
                             presetId: string | null;
                             addedAt: string;
-                            joinedWorkspace?: boolean;
                             /** @description The workspace revision after this write: pass it as atLeastRevision to /v1/check */
                             revision?: number;
                         } & {
@@ -3107,8 +3118,7 @@ export interface paths {
                         "application/json": {
                             results: ({
                                 email: string;
-                                status: "added" | "invited" | "updated" | "already_member" | "invalid" | "duplicate";
-                                userId?: string;
+                                status: "invited" | "updated" | "already_member" | "invalid" | "duplicate";
                                 invitationId?: string;
                                 error?: string;
                             } & {

@@ -7,6 +7,7 @@ import { migration as resources } from './0005_resources';
 import { migration as invitationLimits } from './0006_invitation_limits';
 import { migration as apiKeyOwner } from './0007_api_key_owner';
 import { migration as activitySeals } from './0008_activity_seals';
+import { migration as verificationEmailLimit } from './0009_verification_email_limit';
 
 /**
  * Every migration, in order. Append new ones at the end (one file each,
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   invitationLimits,
   apiKeyOwner,
   activitySeals,
+  verificationEmailLimit,
 ];

@@ -341,7 +341,7 @@ const SCENARIOS: Record<string, Scenario> = {
       return call(w.admin)({
         method: 'POST',
         url: ag(w, '/members'),
-        payload: { email: m.email, role: 'agent_user' },
+        payload: { userId: m.id, role: 'agent_user' },
       });
     },
   },

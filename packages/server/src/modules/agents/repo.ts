@@ -198,12 +198,6 @@ export async function findMemberId(
   return row?.user_id ?? null;
 }
 
-/** The account with this (normalised) email: its id, or null. */
-export async function findUserIdByEmail(tx: Transaction<DB>, email: string): Promise<string | null> {
-  const row = await tx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-  return row?.id ?? null;
-}
-
 /** Gives a user a role on an agent; false when they already hold one. */
 export async function insertAgentMember(
   tx: Transaction<DB>,
@@ -229,22 +223,6 @@ export async function insertAgentMember(
     .returning('user_id')
     .executeTakeFirst();
   return inserted !== undefined;
-}
-
-/** What the "added to a workspace" email names: the person, the agent and the workspace. */
-export async function joinMailNames(
-  tx: Transaction<DB>,
-  workspaceId: string,
-  agentId: string,
-  userId: string,
-) {
-  return tx
-    .selectFrom('users as u')
-    .innerJoin('agents as a', (j) => j.on('a.id', '=', agentId).on('a.workspace_id', '=', workspaceId))
-    .innerJoin('workspaces as w', 'w.id', 'a.workspace_id')
-    .select(['u.email', 'u.name', 'a.name as agent_name', 'w.name as workspace_name'])
-    .where('u.id', '=', userId)
-    .executeTakeFirstOrThrow();
 }
 
 /** A user's role on an agent, locked; 404 when they hold none. */

@@ -6,11 +6,12 @@ import { access } from '../../http/access';
 import { scopeOf, userOf } from '../../http/guard';
 import { Deleted, WorkspaceParams } from '../workspaces/schema';
 import { createAgent, decideAgent, deleteAgent, updateAgent } from './commands/lifecycle';
-import { addAgentMember, removeAgentMember, updateAgentMember } from './commands/members';
+import { addAgentMember, inviteAgentMember, removeAgentMember, updateAgentMember } from './commands/members';
 import { getAgent, getAgentMember, listAgentMembers, listAgents } from './queries';
 import {
   AddAgentMemberBody,
   AgentList,
+  AgentMemberInvited,
   AgentMemberList,
   AgentMemberParams,
   AgentMemberView,
@@ -194,8 +195,8 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.capability('agent.manage') },
       schema: {
         tags,
-        response: { 201: AgentMemberView },
-        summary: 'Give a user a role on this agent (an account not yet in the workspace joins it)',
+        response: { 201: AgentMemberView, 202: AgentMemberInvited },
+        summary: 'Give a workspace member (userId) a role on this agent, or invite an address (email) to it',
         params: AgentParams,
         body: AddAgentMemberBody,
       },
@@ -206,15 +207,24 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if ((body.userId === undefined) === (body.email === undefined)) {
         throw validationFailed([{ path: '/body/userId', message: 'send exactly one of userId or email' }]);
       }
+      if (body.email !== undefined) {
+        // By email: an invitation, answered the same whether or not the
+        // address has an account (docs/security.md "Enumeration").
+        const { value } = await execute(req, inviteAgentMember, {
+          agentId: req.params.agentId,
+          body: { ...body, email: body.email },
+          settings: app.config,
+        });
+        reply.status(202);
+        return value;
+      }
       const { value, revision } = await execute(req, addAgentMember, {
         agentId: req.params.agentId,
         body,
-        publicUrl: app.config.publicUrl,
       });
       reply.status(201);
       return {
         ...(await getAgentMember(app.db, scope.workspaceId, req.params.agentId, value.userId)),
-        joinedWorkspace: value.joinedWorkspace,
         revision: revision ?? scope.state.revision,
       };
     },

@@ -34,7 +34,7 @@ export const AddAgentMemberBody = Type.Object(
       Type.String({
         format: 'email',
         maxLength: 320,
-        description: 'Any existing account; it joins the workspace',
+        description: 'Any address: it is sent an invitation to this agent (accepted, it joins the workspace)',
       }),
     ),
     role: AgentRole,
@@ -77,8 +77,16 @@ export const AgentMemberView = Type.Object(
     matrix: Nullable(MatrixView),
     presetId: Nullable(Type.String()),
     addedAt: Type.String(),
-    joinedWorkspace: Type.Optional(Type.Boolean()),
     revision: Type.Optional(Revision),
+  },
+  open,
+);
+/** Adding by email: the same answer whether or not the address has an account (docs/security.md). */
+export const AgentMemberInvited = Type.Object(
+  {
+    email: Type.String(),
+    status: Type.Union([Type.Literal('invited'), Type.Literal('updated')]),
+    invitationId: Type.String(),
   },
   open,
 );

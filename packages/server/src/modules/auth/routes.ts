@@ -9,7 +9,13 @@ import { execute } from '../../command/http';
 import { problem } from '../../errors';
 import { access } from '../../http/access';
 import { userOf } from '../../http/guard';
-import { requestPasswordReset, resetPassword, signUp, verifyEmail } from './commands/account';
+import {
+  NoAccountRolledBack,
+  requestPasswordReset,
+  resetPassword,
+  signUp,
+  verifyEmail,
+} from './commands/account';
 import { recordSignInFailure, type SignedInResult, signIn, signOut } from './commands/session';
 import { checkCredentials, prepareSignUp, requireGoodPassword } from './credentials';
 import {
@@ -178,7 +184,12 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const email = normalizeEmail(req.body.email);
-      if (email) await execute(req, requestPasswordReset, { email, config: app.config });
+      try {
+        if (email) await execute(req, requestPasswordReset, { email, config: app.config });
+      } catch (err) {
+        // The same work was done for an address without an account, then rolled back.
+        if (!(err instanceof NoAccountRolledBack)) throw err;
+      }
       return reply.status(202).send({ status: 'accepted' as const });
     },
   );

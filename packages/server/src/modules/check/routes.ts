@@ -115,8 +115,10 @@ export const checkRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: EffectiveResponse, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
       },
     },
-    async (req: FastifyRequest<{ Params: EffectiveParams; Querystring: EffectiveQuery }>) =>
-      effectiveAccess(scopeOf(req).state, req.params.userId, req.query.agentId ?? null),
+    async (req: FastifyRequest<{ Params: EffectiveParams; Querystring: EffectiveQuery }>) => {
+      const scope = scopeOf(req);
+      return effectiveAccess(scope.state, scope.subject, req.params.userId, req.query.agentId ?? null);
+    },
   );
 
   app.get(
@@ -133,7 +135,9 @@ export const checkRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: WhoHasAccessResponse, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
       },
     },
-    async (req: FastifyRequest<{ Params: WhoHasAccessParams; Querystring: WhoHasAccessQuery }>) =>
-      whoHasAccess(app.db, scopeOf(req).state, req.query),
+    async (req: FastifyRequest<{ Params: WhoHasAccessParams; Querystring: WhoHasAccessQuery }>) => {
+      const scope = scopeOf(req);
+      return whoHasAccess(app.db, scope.state, scope.subject, req.query);
+    },
   );
 };

@@ -5,6 +5,7 @@ import {
   type Explanation,
   effective,
   explain,
+  hasAgentAccess,
   hasCapability,
   isSensitive,
   LEVELS,
@@ -197,9 +198,14 @@ function present(e: Explanation) {
  * with the area summary (`mixed` when its items differ) — the "effective
  * matrix" of `GET …/members/{userId}/effective` (docs/rules.md §3, explanations).
  */
-export function effectiveAccess(state: WorkspaceState, userId: string, agentId: string | null) {
+export function effectiveAccess(
+  state: WorkspaceState,
+  caller: Subject,
+  userId: string,
+  agentId: string | null,
+) {
   if (!state.members.has(userId)) throw notFound('member');
-  if (agentId !== null && !state.agents.has(agentId)) throw notFound('agent');
+  requireOpenableAgent(state, caller, agentId);
   const all = effective(state, { userId }, agentId);
   const matrix: Matrix = {};
   for (const e of all) matrix[e.permission] = e.level;
@@ -227,6 +233,15 @@ export function effectiveAccess(state: WorkspaceState, userId: string, agentId: 
   };
 }
 
+/**
+ * "Members see agents they cannot open" (docs/security.md): an agent the
+ * caller may not open answers the same 404 as one that does not exist, so
+ * its id tells them nothing.
+ */
+function requireOpenableAgent(state: WorkspaceState, caller: Subject, agentId: string | null): void {
+  if (agentId !== null && !hasAgentAccess(state, caller, agentId)) throw notFound('agent');
+}
+
 type PrincipalKey = `u:${string}` | `k:${string}`;
 
 function encodeCursor(key: PrincipalKey): string {
@@ -248,10 +263,11 @@ function decodeCursor(cursor: string | undefined): string | null {
 export async function whoHasAccess(
   db: Kysely<DB>,
   state: WorkspaceState,
+  caller: Subject,
   query: WhoHasAccessQuery,
 ): Promise<WhoHasAccessResponse> {
   const agentId = query.agentId ?? null;
-  if (agentId !== null && !state.agents.has(agentId)) throw notFound('agent');
+  requireOpenableAgent(state, caller, agentId);
   const need: Level = query.level ?? 'read';
   const limit = query.limit ?? 50;
   const after = decodeCursor(query.cursor);

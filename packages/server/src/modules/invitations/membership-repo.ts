@@ -15,6 +15,29 @@ export async function findUserByEmail(db: Kysely<DB> | Transaction<DB>, email: s
   return db.selectFrom('users').select(['id', 'name']).where('email', '=', email).executeTakeFirst();
 }
 
+/** The workspace member with this (normalised) email, if any, and the agents they hold a role on. */
+export async function findMemberByEmail(
+  tx: Transaction<DB>,
+  workspaceId: string,
+  email: string,
+): Promise<{ userId: string; agentIds: string[] } | null> {
+  const member = await tx
+    .selectFrom('workspace_members as wm')
+    .innerJoin('users as u', 'u.id', 'wm.user_id')
+    .select('wm.user_id')
+    .where('wm.workspace_id', '=', workspaceId)
+    .where('u.email', '=', email)
+    .executeTakeFirst();
+  if (!member) return null;
+  const held = await tx
+    .selectFrom('agent_members')
+    .select('agent_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', member.user_id)
+    .execute();
+  return { userId: member.user_id, agentIds: held.map((h) => h.agent_id) };
+}
+
 /** When the account's email was verified (null: not yet). */
 export async function emailVerifiedAt(tx: Transaction<DB>, userId: string): Promise<unknown> {
   const user = await tx

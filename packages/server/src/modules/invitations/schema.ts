@@ -85,14 +85,12 @@ export const InviteResponse = Type.Object(
         {
           email: Type.String(),
           status: Type.Union([
-            Type.Literal('added'),
             Type.Literal('invited'),
             Type.Literal('updated'),
             Type.Literal('already_member'),
             Type.Literal('invalid'),
             Type.Literal('duplicate'),
           ]),
-          userId: Type.Optional(Type.String()),
           invitationId: Type.Optional(Type.String()),
           error: Type.Optional(Type.String()),
         },

@@ -26,7 +26,7 @@ function where(workspace: string, agents: string[]): string {
   return agents.length > 0 ? `${agents.join(', ')} in ${workspace}` : workspace;
 }
 
-/** "You're invited": a single-use link for an address with no account yet. */
+/** "You're invited": a single-use link, to any address (with an account or not). */
 export function invitationTemplate(v: {
   inviter: string;
   workspace: string;
@@ -48,31 +48,6 @@ export function invitationTemplate(v: {
         `The link works once and expires in ${v.expiresInDays} days. If you were not expecting this, ignore this email.`,
       ],
       { label: 'Accept invitation', url: v.url },
-    ),
-  };
-}
-
-/** "You were added": an existing account was added at once. */
-export function addedToWorkspaceTemplate(v: {
-  name: string;
-  inviter: string;
-  workspace: string;
-  agents: string[];
-  url: string;
-}): RenderedEmail {
-  const subject = oneLine(`${v.inviter} added you to ${v.workspace} on Atrium`);
-  const target = where(v.workspace, v.agents);
-  return {
-    template: 'workspace_added',
-    subject,
-    text: `Hello ${v.name},\n\n${v.inviter} added you to ${target} on Atrium.\n\nOpen it: ${v.url}\n`,
-    html: html(
-      subject,
-      [
-        `Hello ${escapeHtml(v.name)},`,
-        `${escapeHtml(v.inviter)} added you to <strong>${escapeHtml(target)}</strong> on Atrium.`,
-      ],
-      { label: 'Open Atrium', url: v.url },
     ),
   };
 }

@@ -7,6 +7,7 @@ import { enqueueEmail } from '../../mail/outbox';
 import { passwordChangedTemplate } from '../../mail/templates';
 import { queueVerification } from '../auth/commands/account';
 import { findUserById, revokeSessionRow, updateUser } from '../auth/repo';
+import { lockUser, recentVerificationEmails } from './repo';
 
 /**
  * The signed-in user's own account commands (docs/rules.md §2 "own profile,
@@ -91,13 +92,31 @@ export const changePassword = defineCommand({
   },
 });
 
-/** Sends a fresh verification link (earlier links stay valid until they expire). */
+/**
+ * Sends a fresh verification link (earlier links stay valid until they
+ * expire), at most VERIFICATION_EMAILS_PER_HOUR an hour per account
+ * ("No mail cannon", docs/security.md): counted from the account's
+ * `auth.verification_email_sent` entries, so every instance sees the same
+ * number; past it, 429 `rate_limited` with Retry-After.
+ */
 export const resendVerification = defineCommand({
   name: 'me.resend_verification',
   actions: ['auth.verification_email_sent'],
   async run(ctx, { config }: { config: Config }) {
     const user = await loadUser(ctx);
     if (user.email_verified_at) throw problem('conflict', 'This email address is already verified');
+    // One request at a time per account, so two at once cannot both pass the count.
+    await lockUser(ctx.tx, user.id);
+    const recent = await recentVerificationEmails(ctx.tx, user.id);
+    if (recent.count >= config.verificationEmailsPerHour) {
+      const age = recent.oldest ? Math.floor((Date.now() - recent.oldest.getTime()) / 1000) : 0;
+      const retryAfter = Math.max(1, 3600 - age);
+      throw problem(
+        'rate_limited',
+        `${recent.count} verification emails were sent in the last hour (limit ${config.verificationEmailsPerHour}); try again in ${Math.ceil(retryAfter / 60)} minutes`,
+        { retryAfter },
+      );
+    }
     await queueVerification(ctx.tx, config, user);
     // Every change is audited (docs/rules.md §5).
     await ctx.record({ action: 'auth.verification_email_sent', target: { type: 'user', id: user.id } });

@@ -1,9 +1,9 @@
 import { hasCapability, type WorkspaceState } from '@atrium/policy';
+import { normalizeEmail } from '../../../auth/email';
 import { type CommandContext, defineCommand } from '../../../command/command';
 import type { AgentRoleColumn, MatrixJson } from '../../../db/schema';
-import { notFound, problem } from '../../../errors';
+import { notFound, problem, validationFailed } from '../../../errors';
 import { requireUuid } from '../../../ids';
-import { enqueueEmail } from '../../../mail/outbox';
 import {
   assertWithinOwnGrant,
   type GrantInput,
@@ -14,14 +14,14 @@ import {
   presentGrant,
   type StoredGrant,
 } from '../../access/grants';
-import { addedToWorkspaceTemplate } from '../../invitations/templates';
-import { ensureWorkspaceMember } from '../../members/repo';
+import type { InvitationSettings } from '../../invitations/commands/link';
+import { type Sending, sendInvitation, targetKeyOf } from '../../invitations/commands/send';
+import { assertInvitationBudget, requireVerifiedInviter } from '../../invitations/limits';
+import { workspaceAndAgentNames } from '../../invitations/repo';
 import {
   deleteAgentMember,
   findMemberId,
-  findUserIdByEmail,
   insertAgentMember,
-  joinMailNames,
   lockAgent,
   lockAgentMember,
   updateAgentMemberRow,
@@ -62,46 +62,21 @@ export interface AddAgentMemberInput extends GrantInput {
 }
 
 /**
- * Gives a user a role on an agent (agent.manage: its agent admins or a
- * workspace admin). `userId` names a workspace member; `email` names any
- * existing account, which becomes a workspace member (role `member`, agent
- * access `assigned`) as docs/rules.md §4 says: "anyone invited to … any of
- * its agents is a member" — and hears about it by email. To reach an address
- * without an account, send an invitation.
+ * Gives a workspace member (`userId`) a role on an agent (agent.manage: its
+ * agent admins or a workspace admin), at once.
  */
 export const addAgentMember = defineCommand({
   name: 'agents.members.add',
-  actions: ['member.added', 'agent_member.added'],
-  target: (input: { agentId: string; body: AddAgentMemberInput }) =>
-    input.body.userId ? { type: 'member', id: input.body.userId } : { type: 'agent', id: input.agentId },
-  async run(
-    ctx,
-    { agentId, body, publicUrl }: { agentId: string; body: AddAgentMemberInput; publicUrl: string },
-  ) {
+  actions: ['agent_member.added'],
+  target: (input: { body: AddAgentMemberInput }) => ({ type: 'member', id: input.body.userId ?? '' }),
+  async run(ctx, { agentId, body }: { agentId: string; body: AddAgentMemberInput }) {
     const state = stateOf(ctx);
     const workspaceId = state.workspaceId;
     const grant = parseGrant(state, body);
     checkAgentGrant(ctx, agentId, grant);
     await lockAgent(ctx.tx, workspaceId, agentId);
-    let userId: string | null;
-    if (body.userId) {
-      userId = await findMemberId(ctx.tx, workspaceId, requireUuid(body.userId, 'member'));
-      if (!userId) throw notFound('member');
-    } else {
-      userId = await findUserIdByEmail(ctx.tx, (body.email ?? '').trim().toLowerCase());
-      if (!userId) {
-        throw problem('not_found', 'No account has this email: send an invitation instead', {
-          errors: [{ path: '/body/email', message: 'no account with this email' }],
-        });
-      }
-    }
-    const joinedWorkspace = await ensureWorkspaceMember(ctx.tx, {
-      workspaceId,
-      userId,
-      role: 'member',
-      agentAccess: 'assigned',
-      grant: null,
-    });
+    const userId = await findMemberId(ctx.tx, workspaceId, requireUuid(body.userId ?? '', 'member'));
+    if (!userId) throw notFound('member');
     const inserted = await insertAgentMember(ctx.tx, {
       workspaceId,
       agentId,
@@ -110,27 +85,6 @@ export const addAgentMember = defineCommand({
       grant,
     });
     if (!inserted) throw problem('conflict', 'This user already has a role on this agent; change it instead');
-    if (joinedWorkspace) {
-      await ctx.record({
-        action: 'member.added',
-        target: { type: 'member', id: userId },
-        after: { role: 'member', agentAccess: 'assigned', via: 'agent', agentId },
-      });
-      // Someone who joins a workspace hears about it (as with an invitation to an existing account).
-      const names = await joinMailNames(ctx.tx, workspaceId, agentId, userId);
-      const mail = addedToWorkspaceTemplate({
-        name: names.name,
-        inviter: ctx.actor.name ?? 'Someone',
-        workspace: names.workspace_name,
-        agents: [names.agent_name],
-        url: publicUrl,
-      });
-      await enqueueEmail(ctx.tx, {
-        to: names.email,
-        ...mail,
-        idempotencyKey: `workspace_added:${workspaceId}:${userId}:${Date.now()}`,
-      });
-    }
     await ctx.record({
       action: 'agent_member.added',
       target: { type: 'member', id: userId },
@@ -138,7 +92,52 @@ export const addAgentMember = defineCommand({
       before: null,
       after: { role: body.role, ...grantActivity(state, null, grant).after },
     });
-    return { userId, joinedWorkspace };
+    return { userId };
+  },
+});
+
+/**
+ * Gives an address (`email`) a role on an agent by invitation: a pending
+ * invitation to this agent is created (or the pending one updated) and
+ * emailed, whether or not the address has an account, and the answer is the
+ * same either way (docs/security.md "Enumeration"). The invitee accepts from
+ * the email or from their pending invitations, and so joins the workspace
+ * as a member with agent access `assigned` (docs/rules.md §4 "anyone invited
+ * to … any of its agents is a member"). The invitation limits apply.
+ */
+export const inviteAgentMember = defineCommand({
+  name: 'agents.members.invite',
+  actions: ['invitation.created', 'invitation.updated'],
+  target: (input: { agentId: string }) => ({ type: 'agent', id: input.agentId }),
+  async run(
+    ctx,
+    {
+      agentId,
+      body,
+      settings,
+    }: { agentId: string; body: AddAgentMemberInput & { email: string }; settings: InvitationSettings },
+  ) {
+    const state = stateOf(ctx);
+    const workspaceId = state.workspaceId;
+    const grant = parseGrant(state, body);
+    checkAgentGrant(ctx, agentId, grant);
+    await lockAgent(ctx.tx, workspaceId, agentId);
+    const email = normalizeEmail(body.email);
+    if (!email) throw validationFailed([{ path: '/body/email', message: 'not an email address' }]);
+    await requireVerifiedInviter(ctx);
+    await assertInvitationBudget(ctx, settings, 1);
+    const agents = [
+      { agentId, role: body.role, matrix: grant?.matrix ?? null, presetId: grant?.presetId ?? null },
+    ];
+    const sending: Sending = {
+      workspaceId,
+      settings,
+      membership: { role: 'member', agentAccess: 'assigned', grant: null, agents },
+      targetKey: targetKeyOf(agents),
+      label: await workspaceAndAgentNames(ctx.tx, workspaceId, [agentId]),
+      inviterName: ctx.actor.name ?? 'Someone',
+    };
+    return sendInvitation(ctx, sending, email);
   },
 });
 

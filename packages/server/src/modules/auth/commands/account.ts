@@ -124,16 +124,35 @@ export const verifyEmail = defineCommand({
 });
 
 /**
- * Emails a reset link when the address has an account; does nothing
- * otherwise (the route answers 202 either way, so the response reveals
- * nothing about which addresses exist).
+ * Thrown by {@link requestPasswordReset} for an address without an account,
+ * after doing the same work as for one, so the wrapper rolls all of it back.
+ */
+export class NoAccountRolledBack extends Error {
+  constructor() {
+    super('password reset for an address without an account (rolled back)');
+  }
+}
+
+/**
+ * Emails a reset link when the address has an account (docs/security.md
+ * "Enumeration"). For an address without one it does the same work — the
+ * same statements, on a stand-in account created in the transaction — and
+ * then throws {@link NoAccountRolledBack}, so everything is rolled back and
+ * nothing is sent: the route answers the same 202 either way, in the same
+ * time (bench/enumeration.ts measures it).
  */
 export const requestPasswordReset = defineCommand({
   name: 'auth.request_password_reset',
   actions: ['auth.password_reset_requested'],
   async run(ctx, { email, config }: { email: string; config: Config }) {
-    const user = await findUserByEmail(ctx.tx, email);
-    if (!user) return;
+    const found = await findUserByEmail(ctx.tx, email);
+    const user =
+      found ??
+      (await insertUser(ctx.tx, {
+        email: `reset-stand-in-${sha256(randomToken()).slice(0, 24)}@invalid.invalid`,
+        name: 'Stand-in',
+        passwordHash: null,
+      }));
     await dropStaleTokens(ctx.tx, user.id);
     const token = randomToken();
     const id = await insertEmailToken(ctx.tx, {
@@ -156,6 +175,7 @@ export const requestPasswordReset = defineCommand({
       action: 'auth.password_reset_requested',
       target: { type: 'user', id: user.id },
     });
+    if (!found) throw new NoAccountRolledBack();
   },
 });
 

@@ -6,14 +6,14 @@ import { notFound, problem, validationFailed } from '../../../errors';
 import { enqueueEmail } from '../../../mail/outbox';
 import { assertWithinOwnGrant, type GrantInput, grantMatrix, parseGrant } from '../../access/grants';
 import { assertInvitationBudget, requireVerifiedInviter } from '../limits';
-import { applyMembership, findUserByEmail, type InvitedMembership } from '../membership-repo';
+import { findMemberByEmail, type InvitedMembership } from '../membership-repo';
 import {
   insertInvitation,
   lockPendingInvitation,
   updatePendingInvitation,
   workspaceAndAgentNames,
 } from '../repo';
-import { addedToWorkspaceTemplate, invitationTemplate } from '../templates';
+import { invitationTemplate } from '../templates';
 import { type InvitationSettings, newInvitationLink } from './link';
 
 export interface InviteInput extends GrantInput {
@@ -27,14 +27,13 @@ export interface InviteInput extends GrantInput {
 export interface InviteResult {
   email: string;
   /**
-   * `added`: an existing account joined at once (and was emailed);
-   * `invited`: a new invitation link was emailed; `updated`: the pending
+   * `invited`: a new invitation link was emailed (whether or not the address
+   * has an account: docs/security.md "Enumeration"); `updated`: the pending
    * invitation to the same target was updated and re-sent;
-   * `already_member`: nothing to do; `invalid`: not an email address;
+   * `already_member`: a workspace member who holds all of it; `invalid`: not an email address;
    * `duplicate`: the address appeared earlier in the same request.
    */
-  status: 'added' | 'invited' | 'updated' | 'already_member' | 'invalid' | 'duplicate';
-  userId?: string;
+  status: 'invited' | 'updated' | 'already_member' | 'invalid' | 'duplicate';
   invitationId?: string;
   error?: string;
 }
@@ -95,7 +94,7 @@ function authorizeInvite(
 }
 
 /** One pending invitation per address and target: the workspace, or this set of agents. */
-function targetKeyOf(agents: InvitationAgentJson[]): string {
+export function targetKeyOf(agents: InvitationAgentJson[]): string {
   if (agents.length === 0) return 'workspace';
   return `agents:${agents
     .map((a) => a.agentId)
@@ -103,7 +102,7 @@ function targetKeyOf(agents: InvitationAgentJson[]): string {
     .join(',')}`;
 }
 
-interface Sending {
+export interface Sending {
   workspaceId: string;
   settings: InvitationSettings;
   membership: InvitedMembership;
@@ -112,45 +111,30 @@ interface Sending {
   inviterName: string;
 }
 
-/** An address with an account: joins at once and is told so. */
-async function addExisting(
+/**
+ * A workspace member who already holds everything the invitation gives
+ * (docs/rules.md §4): nothing to send. Membership is visible to every member
+ * of the workspace, so this tells the inviter nothing new; whether an address
+ * outside the workspace has an account is never answered (docs/security.md
+ * "Enumeration").
+ */
+async function holdsAlready(ctx: CommandContext, s: Sending, email: string): Promise<boolean> {
+  const member = await findMemberByEmail(ctx.tx, s.workspaceId, email);
+  if (!member) return false;
+  const held = new Set(member.agentIds);
+  return s.membership.agents.every((a) => held.has(a.agentId));
+}
+
+/**
+ * A new link, in a new or the updated pending invitation, to any address:
+ * with an account or without, the invitee accepts from the email or from
+ * their pending invitations (docs/rules.md §4; docs/security.md "Enumeration").
+ */
+export async function sendInvitation(
   ctx: CommandContext,
   s: Sending,
   email: string,
-  user: { id: string; name: string },
-): Promise<InviteResult> {
-  const { joined, agentRoles } = await applyMembership(ctx.tx, s.workspaceId, user.id, s.membership);
-  if (!joined && agentRoles === 0) return { email, status: 'already_member', userId: user.id };
-  const m = s.membership;
-  await ctx.record({
-    action: joined ? 'member.added' : 'agent_member.added',
-    target: { type: 'member', id: user.id },
-    after: {
-      email,
-      role: m.role,
-      agentAccess: m.agentAccess,
-      presetId: m.grant?.presetId ?? null,
-      agents: m.agents,
-      via: 'invitation',
-    },
-  });
-  const mail = addedToWorkspaceTemplate({
-    name: user.name,
-    inviter: s.inviterName,
-    workspace: s.label.workspace,
-    agents: s.label.agents,
-    url: s.settings.publicUrl,
-  });
-  await enqueueEmail(ctx.tx, {
-    to: email,
-    ...mail,
-    idempotencyKey: `workspace_added:${s.workspaceId}:${user.id}:${Date.now()}`,
-  });
-  return { email, status: 'added', userId: user.id };
-}
-
-/** An address without an account: a new link, in a new or the updated pending invitation. */
-async function sendLink(ctx: CommandContext, s: Sending, email: string): Promise<InviteResult> {
+): Promise<{ email: string; status: 'invited' | 'updated'; invitationId: string }> {
   const link = newInvitationLink(s.settings);
   const m = s.membership;
   const values = {
@@ -192,8 +176,8 @@ async function sendLink(ctx: CommandContext, s: Sending, email: string): Promise
 
 /**
  * Invites up to 100 addresses to the workspace or to chosen agents, with a
- * role and a matrix or preset (docs/rules.md §4 "Invitations"). An address
- * with an account is added at once and notified; any other gets a
+ * role and a matrix or preset (docs/rules.md §4 "Invitations"). Every
+ * address, with an account or not, gets a
  * single-use link (token stored hashed, INVITATION_TTL_DAYS) through the
  * outbox, in this command's transaction. Inviting the same address to the
  * same target again updates the pending invitation (new link) instead of
@@ -202,7 +186,7 @@ async function sendLink(ctx: CommandContext, s: Sending, email: string): Promise
  */
 export const invite = defineCommand({
   name: 'invitations.invite',
-  actions: ['member.added', 'agent_member.added', 'invitation.created', 'invitation.updated'],
+  actions: ['invitation.created', 'invitation.updated'],
   async run(ctx, { body, settings }: { body: InviteInput; settings: InvitationSettings }) {
     const state = ctx.state;
     if (!state || !ctx.subject) throw new Error('invitations.invite runs in a workspace scope');
@@ -250,8 +234,11 @@ export const invite = defineCommand({
         continue;
       }
       seen.add(email);
-      const user = await findUserByEmail(ctx.tx, email);
-      results.push(user ? await addExisting(ctx, sending, email, user) : await sendLink(ctx, sending, email));
+      results.push(
+        (await holdsAlready(ctx, sending, email))
+          ? { email, status: 'already_member' }
+          : await sendInvitation(ctx, sending, email),
+      );
     }
     return { results };
   },
