@@ -11,6 +11,25 @@ function oneLine(value: string): string {
   return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
+/**
+ * A name as it may appear in a subject line: on one line, shortened to 40
+ * characters and in quotes, so a workspace named like a phishing lure
+ * ("Your account is suspended — verify now") reads as a quoted name, not as
+ * the email's own words (issue 14).
+ */
+export function quotedName(value: string, max = 40): string {
+  const flat = oneLine(value).replace(/["\u201c\u201d]/g, "'");
+  const chars = [...flat];
+  const short =
+    chars.length > max
+      ? `${chars
+          .slice(0, max - 1)
+          .join('')
+          .trimEnd()}…`
+      : flat;
+  return `“${short}”`;
+}
+
 function html(title: string, paragraphs: string[], action: { label: string; url: string }): string {
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
@@ -34,7 +53,7 @@ export function invitationTemplate(v: {
   url: string;
   expiresInDays: number;
 }): RenderedEmail {
-  const subject = oneLine(`${v.inviter} invited you to ${v.workspace} on Atrium`);
+  const subject = oneLine(`${quotedName(v.inviter)} invited you to ${quotedName(v.workspace)} on Atrium`);
   const target = where(v.workspace, v.agents);
   return {
     template: 'invitation',
