@@ -198,7 +198,8 @@ describe('POST /v1/check with an API key', () => {
     const revoked = await revokeApiKey(ctx.app.db, doomed.workspaceId, doomed.apiKey.id);
     // With the revocation's revision, the key is refused at once: until the announcement
     // arrives the instance's key cache still resolves it, and the check, decided on state that
-    // includes the revocation, answers 404 (the key is no longer in it). Called on the service
+    // includes the revocation, answers 401 like any dead key (issue 14: a key the state no longer
+    // holds is unauthenticated, not a stranger to the workspace). Called on the service
     // with that cached principal, since over HTTP the announcement may already have dropped it.
     const cached: Principal = {
       type: 'api_key',
@@ -215,7 +216,11 @@ describe('POST /v1/check with an API key', () => {
     } catch (err) {
       refusal = err;
     }
-    expect(refusal).toMatchObject({ status: 404, code: 'not_found', detail: 'No such workspace' });
+    expect(refusal).toMatchObject({
+      status: 401,
+      code: 'unauthenticated',
+      detail: 'This API key is no longer valid',
+    });
     // Without a token, as soon as the announcement arrives (the key cache drops the workspace):
     // the key is read from the database, revoked, and the request is unauthenticated.
     let res = await check({ apiKey: doomed.apiKey.secret }, payload);
