@@ -134,8 +134,7 @@ export async function runCommand<I, O>(
   input: I,
 ): Promise<CommandResult<O>> {
   const effects: (() => void | Promise<void>)[] = [];
-  const settled = new Set<string>();
-  let outcome: { value: O; revision: number | null };
+  let outcome: { value: O; revision: number | null; bumped: string[] };
   try {
     outcome = await runtime.db.transaction().execute(async (rawTx) => {
       const tracker = new AccessWriteTracker();
@@ -149,7 +148,6 @@ export async function runCommand<I, O>(
         runtime.verifyAccessWrites && workspaceId && runtime.loadState ? runtime.loadState : null;
       const before = verify && workspaceId ? await verify(rawTx, workspaceId) : null;
       const touched = new Set<string>();
-      settled.clear();
       const ctx: CommandContext = {
         ...scope,
         tx,
@@ -175,6 +173,7 @@ export async function runCommand<I, O>(
       };
       const value = await command.run(ctx, input);
       let revision: number | null = null;
+      const bumped: string[] = [];
       if (tracker.accessWritten) {
         // Every workspace whose access rows were written: normally the scope's.
         if (workspaceId) touched.add(workspaceId);
@@ -184,9 +183,9 @@ export async function runCommand<I, O>(
           );
         }
         for (const ws of touched) {
-          settled.add(ws);
-          const bumped = await bumpRevision(tx, ws, ws === workspaceId ? locked : undefined);
-          if (ws === workspaceId || revision === null) revision = bumped;
+          const next = await bumpRevision(tx, ws, ws === workspaceId ? locked : undefined);
+          bumped.push(ws);
+          if (ws === workspaceId || revision === null) revision = next;
         }
       } else if (verify && workspaceId && before) {
         const after = await verify(rawTx, workspaceId);
@@ -194,7 +193,7 @@ export async function runCommand<I, O>(
           throw new UnannouncedAccessChange(command.name);
         }
       }
-      return { value, revision };
+      return { value, revision, bumped };
     });
   } catch (err) {
     if (isAdministrativeRefusal(err) && scope.workspaceId && scope.actor.type !== 'system') {
@@ -206,14 +205,14 @@ export async function runCommand<I, O>(
     }
     throw err;
   }
-  if (outcome.revision !== null) {
-    // This instance knows the new revision before the answer leaves, so the
-    // caller's next check here includes the change even before NOTIFY arrives.
-    for (const ws of settled)
-      await runtime.accessState.get(ws, ws === scope.workspaceId ? outcome.revision : undefined);
+  const { bumped, ...result } = outcome;
+  // This instance knows the new revision before the answer leaves, so the
+  // caller's next check here includes the change even before NOTIFY arrives.
+  for (const ws of bumped) {
+    await runtime.accessState.get(ws, ws === scope.workspaceId ? (result.revision ?? undefined) : undefined);
   }
   for (const effect of effects) await effect();
-  return outcome;
+  return result;
 }
 
 function safeTarget<I>(command: Command<I, unknown>, input: I) {
